@@ -1,0 +1,151 @@
+"""Outline: headings of the document as a tree of :class:`Section` records.
+
+Heading labels, in rank order (a heading closes every open heading of the
+same or a lower rank):
+
+=========  ==============================  =====================
+rank       label                           example
+=========  ==============================  =====================
+part       Phần thứ nhất / Phần I          ``Phần thứ hai``
+chapter    Chương I                        ``Chương II``
+article    Điều 5.                         ``Điều 5. Phạm vi``
+roman      I. / II- / III)                 ``II. MỤC TIÊU``
+arabic     1. / 2-                         ``1. Mục tiêu chung``
+arabic2    1.1. / 2.2                      ``2.2. Nhiệm vụ``
+arabic3    2.2.1.                          ``2.2.1. Giám sát``
+paren      (1) / (1)- / 1)                 ``(1)- 100% kiến nghị``
+letter     a) / b.                         ``a) Đối với cấp tỉnh``
+plain      a markdown heading or bold line ``## KẾT QUẢ``
+=========  ==============================  =====================
+"""
+from __future__ import annotations
+
+import regex
+
+from .normalize import Normalized
+from .records import Section
+
+RANKS = ("part", "chapter", "article", "roman", "arabic", "arabic2", "arabic3", "paren", "letter", "plain")
+RANK = {name: i for i, name in enumerate(RANKS)}
+
+ORDINALS = r"nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười"
+ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
+
+# Each pattern matches at a line start; group "label" is the label shown in
+# section paths and "title" the rest of the line.
+RE_HEADING = regex.compile(
+    rf"""^(?:
+      (?P<part>(?P<label>(?i:phần)\s+(?i:thứ)\s+(?i:{ORDINALS})|(?i:phần)\s+{ROMAN}(?=\W)))[\s.:\-]*(?P<title>.*)
+    | (?P<chapter>(?P<label>(?i:chương)\s+(?:{ROMAN}|\d+)))(?=[\s.:\-]|$)[\s.:\-]*(?P<title>.*)
+    | (?P<article>(?P<label>Điều\s+\d+))[.:]\s*(?P<title>.*)
+    | (?P<roman>(?P<label>(?=[IVX])(?:{ROMAN})))\s*[.\-\)]\s*(?P<title>\S.*)
+    | (?P<arabic3>(?P<label>\d{{1,2}}\.\d{{1,2}}\.\d{{1,2}}))\.?\s+(?P<title>\S.*)
+    | (?P<arabic2>(?P<label>\d{{1,2}}\.\d{{1,2}}))\.?\s+(?P<title>\p{{L}}.*)
+    | (?P<arabic>(?P<label>\d{{1,2}}))\s*[.\-]\s*(?P<title>[\p{{L}}"“(].*)
+    | (?P<paren>(?P<label>\(\d{{1,2}}\)|\d{{1,2}}\)))\s*-?\s*(?P<title>\S.*)
+    | (?P<letter>(?P<label>[a-zđ]\)))\s*(?P<title>\S.*)
+    )$""",
+    regex.X | regex.M | regex.V1,
+)
+
+# An upper-case line right after a label-only heading is that heading's title.
+RE_CAPS_LINE = regex.compile(r"^[\p{Lu}\d][\p{Lu}\d\s,.;:\-–()\"“”/&]+$")
+MAX_TITLE = 160
+
+
+def _markdown_heading(raw_line: str) -> bool:
+    s = raw_line.strip()
+    return s.startswith("#") or (s.startswith("**") and s.rstrip(" \\").endswith("**") and len(s) > 4)
+
+
+def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
+    """Headings of ``norm`` with their paths; returns (sections, normalised starts)."""
+    text = norm.text
+    sections: list[Section] = []
+    starts: list[int] = []
+    stack: list[tuple[int, Section]] = []  # (rank, section)
+    pos = 0
+    lines = text.split("\n")
+    pending_title_for: int | None = None
+    for line in lines:
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped = line.strip()
+        if not stripped or "\t" in line:
+            pending_title_for = None if stripped else pending_title_for
+            continue
+        if pending_title_for is not None and RE_CAPS_LINE.match(stripped) and len(stripped) < 200:
+            sec = sections[pending_title_for]
+            if not sec.title:
+                sections[pending_title_for] = _with_title(sec, stripped)
+                stack = [(r, sections[pending_title_for] if s.id == sec.id else s) for r, s in stack]
+            pending_title_for = None
+            continue
+        pending_title_for = None
+        m = RE_HEADING.match(line)
+        kind = None
+        if m:
+            kind = next(k for k in RANKS[:-1] if m.group(k) is not None)
+            label = " ".join(m.group("label").split())
+            title = m.group("title").strip()
+            if kind == "roman" and not title:
+                kind = None
+        if kind is None:
+            lo, hi = norm.raw_span(start, end)
+            raw_line = norm.raw[lo:hi]
+            if len(stripped) <= MAX_TITLE and _markdown_heading(_raw_full_line(norm.raw, lo, hi)):
+                kind, label, title = "plain", stripped[:60], stripped
+            else:
+                continue
+        rank = RANK[kind]
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        parent = stack[-1][1] if stack else None
+        short_title = title if len(title) <= MAX_TITLE else title[:MAX_TITLE].rsplit(" ", 1)[0] + " …"
+        path = f"{parent.path} > {label}" if parent else label
+        lo, hi = norm.raw_span(start, end)
+        sec = Section(
+            id=f"s{len(sections)}",
+            label=label,
+            title=short_title,
+            level=len(stack) + 1,
+            path=path,
+            start=lo,
+            end=hi,
+            text=norm.raw[lo:hi],
+            body_end=hi,
+            parent=parent.id if parent else None,
+        )
+        sections.append(sec)
+        starts.append(start)
+        stack.append((rank, sec))
+        if not title and kind in ("part", "chapter", "roman"):
+            pending_title_for = len(sections) - 1
+    return _close_bodies(sections, len(norm.raw)), starts
+
+
+def _raw_full_line(raw: str, lo: int, hi: int) -> str:
+    a = raw.rfind("\n", 0, lo) + 1
+    b = raw.find("\n", hi)
+    return raw[a : b if b >= 0 else len(raw)]
+
+
+def _with_title(sec: Section, title: str) -> Section:
+    from dataclasses import replace
+
+    return replace(sec, title=title)
+
+
+def _close_bodies(sections: list[Section], raw_len: int) -> list[Section]:
+    """A section's body runs to the next heading of the same or a higher level."""
+    from dataclasses import replace
+
+    out = list(sections)
+    for i, sec in enumerate(sections):
+        end = raw_len
+        for later in sections[i + 1 :]:
+            if later.level <= sec.level:
+                end = later.start
+                break
+        out[i] = replace(sec, body_end=end)
+    return out

@@ -1,0 +1,240 @@
+"""Tables rebuilt from tab-separated blocks (plain text, ``.docx``, markdown pipes).
+
+A block is a run of lines holding tabs.  Blocks separated only by blank
+lines whose first line repeats the header of the block before are one table
+cut by page breaks.  Leading rows without any numeric cell are header rows
+(merged into column names); a body row whose first cell is empty continues
+the row above (a sub-row or a vertically merged cell), and says so in
+``Row.continues``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .normalize import Normalized
+from .records import Cell, Record
+
+RE_NUMBER = regex.compile(r"^[<>≤≥]?\s*(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*%?$")
+MAX_HEADER_ROWS = 4
+
+
+def parse_vn_number(s: str) -> float | None:
+    """A number in Vietnamese notation: ``1.155`` → 1155, ``76,1`` → 76.1.
+
+    >>> parse_vn_number("1.155"), parse_vn_number("76,1"), parse_vn_number("03"), parse_vn_number("x")
+    (1155.0, 76.1, 3.0, None)
+    """
+    m = RE_NUMBER.match(s.strip())
+    if not m:
+        return None
+    return float(m.group("num").replace(".", "").replace(",", "."))
+
+
+@dataclass(frozen=True, slots=True)
+class Row(Record):
+    index: int
+    start: int
+    end: int
+    text: str
+    cells: tuple[Cell, ...]
+    continues: int | None = None
+
+    def values(self) -> list[str]:
+        return [c.value for c in self.cells]
+
+
+@dataclass(frozen=True, slots=True)
+class Table(Record):
+    id: str
+    start: int
+    end: int
+    text: str
+    columns: tuple[str, ...]
+    header_rows: int
+    rows: tuple[Row, ...]
+    segments: int
+    caption: str = ""
+    section: str = ""
+    # normalised start, for section lookup and extractors
+    norm_start: int = 0
+
+    def column(self, *keywords: str) -> int | None:
+        """Index of the first column whose name contains all ``keywords`` (case-insensitive)."""
+        for i, name in enumerate(self.columns):
+            low = name.lower()
+            if all(k.lower() in low for k in keywords):
+                return i
+        return None
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    cells: list[tuple[int, int]]  # normalised cell spans
+
+
+def _split_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    a = start
+    while True:
+        b = text.find("\t", a, end)
+        if b < 0:
+            spans.append((a, end))
+            return spans
+        spans.append((a, b))
+        a = b + 1
+
+
+def _blocks(text: str) -> list[list[_Line]]:
+    """Runs of tab lines; a run may be interrupted by blank lines only."""
+    blocks: list[list[_Line]] = []
+    current: list[_Line] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        if "\t" in text[pos:end]:
+            current.append(_Line(pos, end, _split_cells(text, pos, end)))
+        elif text[pos:end].strip():
+            if current:
+                blocks.append(current)
+                current = []
+        else:
+            if current:
+                current.append(None)  # type: ignore[arg-type]  # blank line marker
+        if nl < 0:
+            break
+        pos = nl + 1
+    if current:
+        blocks.append(current)
+    # split on blank lines into segments
+    out = []
+    for block in blocks:
+        seg: list[_Line] = []
+        for line in block:
+            if line is None:
+                if seg:
+                    out.append(seg)
+                    seg = []
+            else:
+                seg.append(line)
+        if seg:
+            out.append(seg)
+    return out
+
+
+def _cell_texts(text: str, line: _Line) -> list[str]:
+    return [text[a:b].strip() for a, b in line.cells]
+
+
+def _is_header_like(values: list[str]) -> bool:
+    return not any(parse_vn_number(v) is not None for v in values if v)
+
+
+def find_tables(norm: Normalized) -> list[Table]:
+    text = norm.text
+    segments = _blocks(text)
+    tables: list[list[list[_Line]]] = []
+    prev_end = -1
+    for seg in segments:
+        first = _cell_texts(text, seg[0])
+        if tables and not text[prev_end : seg[0].start].strip():
+            head = _cell_texts(text, tables[-1][0][0])
+            repeated_header = first == head
+            body_continues = not _is_header_like(first) and len(first) == len(head)
+            if repeated_header or body_continues:  # one table cut by a page break
+                tables[-1].append(seg)
+                prev_end = seg[-1].end
+                continue
+        tables.append([seg])
+        prev_end = seg[-1].end
+    return [_build(norm, i, segs) for i, segs in enumerate(tables)]
+
+
+def _build(norm: Normalized, index: int, segs: list[list[_Line]]) -> Table:
+    text = norm.text
+    lines = segs[0]
+    header_n = 0
+    for line in lines[:MAX_HEADER_ROWS + 1]:
+        if _is_header_like(_cell_texts(text, line)):
+            header_n += 1
+        else:
+            break
+    if header_n > MAX_HEADER_ROWS or header_n == len(lines):
+        header_n = 1
+    header_lines = lines[:header_n]
+    header_texts = [_cell_texts(text, ln) for ln in header_lines]
+    width = max(len(c.cells) for seg in segs for c in seg)
+    columns = _merge_header(header_texts, width)
+    body: list[_Line] = list(lines[header_n:])
+    for seg in segs[1:]:
+        seg_lines = list(seg)
+        # drop header rows repeated after a page break
+        while seg_lines and header_texts and _cell_texts(text, seg_lines[0]) in header_texts:
+            seg_lines.pop(0)
+        body.extend(seg_lines)
+    rows: list[Row] = []
+    last_lead: int | None = None
+    for r, line in enumerate(body):
+        cells = []
+        for c, (a, b) in enumerate(line.cells):
+            value = text[a:b].strip()
+            lo, hi, raw_text = norm.evidence(a, b) if b > a else (*norm.raw_span(a, a), "")
+            cells.append(Cell(row=r, col=c, start=lo, end=hi, text=raw_text, value=value, number=parse_vn_number(value)))
+        lo, hi, raw_text = norm.evidence(line.start, line.end)
+        first = cells[0].value if cells else ""
+        continues = last_lead if (not first and last_lead is not None) else None
+        if first:
+            last_lead = r
+        rows.append(Row(index=r, start=lo, end=hi, text=raw_text, cells=tuple(cells), continues=continues))
+    start_n = segs[0][0].start
+    end_n = segs[-1][-1].end
+    lo, hi, raw_text = norm.evidence(start_n, end_n)
+    return Table(
+        id=f"t{index}",
+        start=lo,
+        end=hi,
+        text=raw_text,
+        columns=tuple(columns),
+        header_rows=header_n,
+        rows=tuple(rows),
+        segments=len(segs),
+        caption=_caption(text, start_n),
+        norm_start=start_n,
+    )
+
+
+def _merge_header(rows: list[list[str]], width: int) -> list[str]:
+    """Column names from multi-row headers; a merged upper cell spans the empty cells to its right."""
+    grid = [r + [""] * (width - len(r)) for r in rows]
+    for i in range(len(grid) - 1):  # fill merged spans of all but the last header row
+        below_has = [any(g[j] for g in grid[i + 1 :]) for j in range(width)]
+        last = ""
+        for j in range(width):
+            if grid[i][j]:
+                last = grid[i][j]
+            elif below_has[j] and last:
+                grid[i][j] = last
+            else:
+                last = "" if not below_has[j] else last
+    names = []
+    for j in range(width):
+        parts: list[str] = []
+        for g in grid:
+            if g[j] and (not parts or parts[-1] != g[j]):
+                parts.append(g[j])
+        names.append(" / ".join(parts) or f"col{j + 1}")
+    return names
+
+
+def _caption(text: str, start: int) -> str:
+    """The last non-empty line(s) before the table, e.g. ``Biểu số 1: …``."""
+    before = text[max(0, start - 400) : start].rstrip().split("\n")
+    for line in reversed(before):
+        if line.strip() and "\t" not in line:
+            return line.strip()
+    return ""
