@@ -1,0 +1,56 @@
+"""store: atomic writes of JSON, CSV, Parquet and text, so an interrupted run never leaves half a file."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import regex
+
+
+def _atomic(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    _atomic(Path(path), lambda f: f.write(data))
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
+    atomic_write_bytes(path, json.dumps(obj, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
+
+
+def atomic_write_table(df, directory: str | os.PathLike[str], name: str) -> None:
+    """``name.csv`` and ``name.parquet`` of a DataFrame (nested values as JSON text)."""
+    directory = Path(directory)
+    flat = df.copy()
+    for col in flat.columns:
+        if flat[col].map(lambda v: isinstance(v, (list, tuple, dict))).any():
+            flat[col] = flat[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, tuple, dict)) else v)
+    _atomic(directory / f"{name}.csv", lambda f: f.write(flat.to_csv(index=False).encode("utf-8")))
+    _atomic(directory / f"{name}.parquet", lambda f: flat.astype({c: "string" for c in flat.columns if flat[c].dtype == object}).to_parquet(f, index=False))
+
+
+def doc_filename(doc_id: str) -> str:
+    """A safe file name for a document id (which may contain folders)."""
+    stem = regex.sub(r"[^\w.\-]+", "_", doc_id)
+    return f"{stem}.json"
