@@ -54,7 +54,21 @@ def _year(value: Any) -> int | None:
 
 
 def _symbol_key(symbol: str) -> str:
-    return symbol.upper().replace("Đ", "Đ").replace(" ", "")
+    return symbol.upper().replace(" ", "")
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as dicts with missing values as None (pandas gives NaN)."""
+    if df.empty:
+        return []
+    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return v is None or (not isinstance(v, (list, tuple, dict, str)) and bool(pd.isna(v)))
+    except (TypeError, ValueError):
+        return False
 
 
 def _issuer_code(row: dict[str, Any]) -> str:
@@ -116,7 +130,7 @@ Resolver = Callable[[dict[str, Any]], "Resolution | None"]
 def corpus_resolver(documents: pd.DataFrame) -> Resolver:
     """Link a registry entry to the corpus document with the same jurisdiction and symbol."""
     index: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for d in documents.to_dict("records"):
+    for d in records(documents):
         if d.get("symbol"):
             index[_symbol_key(d["symbol"])].append(d)
 
@@ -167,8 +181,8 @@ class CrossrefResult:
 def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
              resolvers: Iterable[Resolver] | None = None) -> CrossrefResult:
     """Canonical keys, registry, resolution and conflicts for a corpus's citations."""
-    docs = {d["doc"]: d for d in documents.to_dict("records")}
-    rows = citations.to_dict("records") if not citations.empty else []
+    docs = {d["doc"]: d for d in records(documents)}
+    rows = records(citations)
     # 1. a base key per mention: namespace + symbol (or named document)
     for r in rows:
         doc = docs.get(r["doc"], {})
@@ -208,7 +222,7 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
                 r["key"] = r["base_key"] + "|?"
                 r["status"] = Status.AMBIGUOUS.value
                 r["reason"] = f"no date or term, and {len(eds)} editions are cited: {', '.join(sorted(eds))}"
-        if not r.get("symbol") is None and r.get("symbol") and not r["national"] and not r["jurisdiction"]:
+        if r.get("symbol") and not r["national"] and not r["jurisdiction"]:
             r["status"], r["reason"] = Status.UNRESOLVED.value, "local symbol in a document without a known jurisdiction"
     cited = pd.DataFrame(rows) if rows else citations.assign(key=[], status=[], reason=[])
     registry = _registry(rows, docs)

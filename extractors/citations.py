@@ -1,0 +1,454 @@
+"""citations: every reference to another document, with raw offsets.
+
+:func:`find_citations` is a pure function ``Document → list[Citation]``.  It
+works in two passes over the normalised text:
+
+1. **numbered** references — an optional kind phrase ("Nghị quyết liên tịch",
+   "Thông báo Kết luận", "Luật <name>"), an optional "số"/"số:", and a symbol
+   from :mod:`symbols`; the context after the symbol (date, "của <issuer>",
+   "(khóa …)", "về <title>") is read by anchored patterns;
+2. **named** references without a number — Hiến pháp, laws, charters,
+   platforms, congress documents, plenum resolutions, and instruments named
+   by their issuer or a quoted title (heads in ``data/named_documents.tsv``).
+
+``text``/``start``/``end`` cover the reference itself ("Quyết định số
+217-QĐ/TW"); nested references in a description are found on their own.
+"""
+from __future__ import annotations
+
+import csv
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date as _date
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from .document import Document
+from .records import Record
+from .symbols import SYMBOL, kind_rows, symbol_from_match
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation(Record):
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    kind: str
+    number: str = ""
+    symbol: str = ""
+    type_code: str = ""
+    issuer_code: str = ""
+    year: int | None = None
+    date: str | None = None
+    issuer: str = ""
+    term: str = ""
+    title: str = ""
+    self: bool = False
+    role: str = "dẫn chiếu"  # "căn cứ" | "dẫn chiếu"
+    section: str = ""
+    named: bool = False
+    name: str = ""
+    scope: str = ""
+
+
+# --- vocabularies --------------------------------------------------------------
+
+def _words(phrase: str) -> str:
+    """A phrase whose words may be split by any whitespace (hard-wrapped text)."""
+    return r"\s+".join(regex.escape(w) for w in phrase.split())
+
+
+@lru_cache(maxsize=1)
+def _alias_kinds() -> dict[str, str]:
+    """lower-cased alias → kind ("thông báo kết luận" → "Thông báo")."""
+    out = {}
+    for r in kind_rows():
+        for a in r["aliases"].split("|"):
+            out[a.lower()] = r["kind"]
+    return out
+
+
+def _code_kinds() -> dict[tuple[str, str], str]:
+    """(type code, form) → the kind a bare code stands for."""
+    out: dict[tuple[str, str], str] = {}
+    for r in kind_rows():
+        for code in [r["code"], *(r.get("code_variants") or "").split("|")]:
+            for form in (r.get("default_for") or "").split("|"):
+                if code and form:
+                    out.setdefault((code.upper(), form), r["kind"])
+    return out
+
+
+def _load(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+CODE_KINDS = _code_kinds()
+ALIAS_KINDS = _alias_kinds()
+BODY_HEADS = [r["head"] for r in _load("body_heads.tsv")]
+NAMED_HEADS: dict[str, list[str]] = {}
+for _r in _load("named_documents.tsv"):
+    NAMED_HEADS.setdefault(_r["shape"], []).append(_r["head"])
+
+LAW_KINDS = ("Luật", "Bộ luật", "Pháp lệnh")
+
+
+def _alt(phrases, flags: str = "") -> str:
+    body = "|".join(_words(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return f"(?{flags}:{body})" if flags else f"(?:{body})"
+
+
+KIND = _alt([a for a in ALIAS_KINDS], "i")
+KIND_CASED = _alt({r["kind"] for r in kind_rows()})
+BODY_HEAD = _alt(BODY_HEADS)
+
+# --- shared pieces -------------------------------------------------------------
+
+B = r"(?<![\p{L}\d])"   # word start
+E = r"(?![\p{L}\d])"    # word end
+ROMAN = r"[IVXL]+"
+DATE = (
+    r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>(?:19|20)\d\d)"
+)
+
+# Words that end an issuer: the verbs and prepositions that follow the body
+# in "… của <body> về / thực hiện / ban hành / quy định …".
+ISSUER_STOP = (
+    r"(?:về|thực\s+hiện|ban\s+hành|quy\s+định|quy\s+chế|hướng\s+dẫn|phê\s+duyệt|tại|đối|theo|nhằm|trong|"
+    r"giữa|với|đã|để|là|được|có|sửa|ngày|Ngày|khóa|Khóa|nhiệm|lần|gọi|sau|thí|triển|tiếp|cho|đến|năm|từ|"
+    r"trên|số|kèm|hằng|hàng|cùng|nay|này|tổ\s+chức|và|Về|Thực\s+hiện|V/v|quy|về\s+việc)" + E
+)
+# A capitalised kind word starts a new item, unless it is part of a body name
+# ("Bộ Kế hoạch và Đầu tư").
+KIND_STOP = rf"(?<!(?:Bộ|Sở|Ban|Vụ|Cục)\s+){KIND_CASED}{E}"
+_ITOK = rf"(?!{ISSUER_STOP}|{KIND_STOP})[^\s,;.:()\[\]“”\"*]+"
+_IQUOTE = r"(?<=(?:Phong\s+trào|Cuộc\s+vận\s+động)\s+)“[^”\n]{1,150}”"
+_ISEP = rf"(?:\s+|\s*,\s*(?={BODY_HEAD}{E})|\s+và\s+(?={BODY_HEAD}{E})|\s+-\s+(?=\p{{Lu}}))"
+ISSUER = rf"(?=\p{{Lu}}){_ITOK}(?:{_ISEP}(?:{_ITOK}|{_IQUOTE})){{0,20}}"
+HOI_NGHI = r"Hội\s+nghị\s+(?:lần\s+thứ\s+\S+|Trung\s+ương\s+\S+)(?:\s+của)?\s+"
+TERM = rf"\s*\(?\s*(?i:khóa)\s+(?P<term>{ROMAN}){E}(?:\s*,\s*(?:(?i:khóa)\s+)?{ROMAN}{E})*\s*\)?"
+
+# --- numbered references -------------------------------------------------------
+
+_LAW_HEAD = _alt(LAW_KINDS)
+# "Luật Mặt trận Tổ quốc Việt Nam số 75/2015/QH13": a law's name between
+# the kind and "số"; it never crosses another item (", Luật …") or a clause.
+_LAW_NAME = r"(?:(?!,\s*\p{Lu}|\s(?:số|ngày|của|và|đã|được|theo)\s)[^\n;:()“”\"])"
+RE_NUMBERED = regex.compile(
+    rf"(?:{B}(?:(?P<lkind>{_LAW_HEAD})\s+(?P<lname>\p{{Lu}}{_LAW_NAME}{{1,100}}?)\s+(?i:số)\s*:?\s*"
+    rf"|(?P<kind>{KIND})\s+(?:(?i:số)\s*:?\s*)?)"
+    rf"|{B}(?P<so>(?i:số))\s*:?\s*)?"
+    rf"(?P<sym>{SYMBOL})",
+    regex.V1,
+)
+RE_AFTER_DATE = regex.compile(rf"\s*,?\s*\(?\s*(?:ban\s+hành\s+)?(?i:ngày)\s+(?:{DATE})\)?", regex.V1)
+RE_AFTER_ISSUER = regex.compile(
+    rf"\s*,?\s*(?:(?P<cua>của)\s+(?:{HOI_NGHI})?|(?={HOI_NGHI}){HOI_NGHI})(?P<issuer>{ISSUER})", regex.V1
+)
+RE_AFTER_TERM = regex.compile(TERM, regex.V1)
+RE_AFTER_TITLE = regex.compile(
+    r"\s*[,:]?\s*(?:(?:về\s+việc|về|V/v)\s+(?P<title>[^;\n]{3,300}?)"
+    r"|[*\s]*[“\"](?P<quoted>[^”\"\n]{3,300})[”\"])"
+    r"(?=\s*(?:[;\n]|\.(?:\s|$)|\(sau\s+đây|$)|(?<=[”\"]))",
+    regex.V1,
+)
+# A header number line "Số: 165/KH-UBND" identifies the document itself.
+RE_HEADER_SO = regex.compile(r"(?:^|\n)[ \t]*\**[ \t]*$", regex.V1)
+RE_ANNEX_CAPTION = regex.compile(r"(?:^|\n)[ \t]*[(\[]?[ \t]*(?:(?i:ban\s+hành\s+)?(?i:kèm\s+theo))\s+$", regex.V1)
+
+# --- named references ----------------------------------------------------------
+
+_NSTOP = (
+    r"(?:số|ngày|đã|được|theo|về|trong|để|nhằm|tại|với|của|quy\s+định|hiện\s+hành|sửa\s+đổi|thì|và\s+các|"
+    r"và\s+(?:quy|hướng|văn|các)|cho|đối|trên|là|nay|này|ban\s+hành|hướng\s+dẫn)" + E
+)
+_NTOK = rf"(?!{_NSTOP})[^\s,;.:()\[\]“”\"*]+"
+_NSEP = rf"(?:\s+(?:và\s+(?=\p{{Ll}}))?|,\s+(?=\p{{Ll}}))"
+LAW_NAME = rf"(?P<lawname>(?:\p{{Lu}}|(?!(?:định|sư|gia|lệ){E})\p{{Ll}}(?=\S*\s+\p{{Ll}})){_NTOK}(?:{_NSEP}{_NTOK}){{0,11}})"
+ORD = rf"(?:{ROMAN}|\d{{1,2}})"
+ORD_WORDS = {
+    "nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
+    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "mười ba": 13, "mười bốn": 14,
+    "mười lăm": 15,
+}
+ORD_WORD = _alt(ORD_WORDS)
+RE_NAMED = regex.compile(
+    # Hiến pháp (nước …) (năm) 2013
+    rf"{B}(?P<constitution>Hiến\s+pháp(?:\s+nước\s+Cộng\s+hòa\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam)?)"
+    rf"(?:\s*\(?\s*(?:năm\s+)?(?P<cyear>(?:19|20)\d\d)\)?)?{E}"
+    # Luật / Bộ luật / Pháp lệnh <Name> (năm 2025) (sửa đổi)
+    rf"|(?<!(?:Hội|Đoàn|theo|pháp)\s+){B}(?P<law>{_alt(NAMED_HEADS['law'])})\s+{LAW_NAME}"
+    rf"(?:\s+năm\s+(?P<lyear>(?:19|20)\d\d))?(?P<amended>\s*\(sửa\s+đổi(?:,\s*bổ\s+sung)?\))?{E}"
+    # Điều lệ <Organisation>
+    rf"|{B}(?P<charter>Điều\s+lệ)\s+(?P<org>(?=\p{{Lu}}){_NTOK}(?:\s+(?!và{E}|các{E}){_NTOK}){{0,9}})"
+    # Cương lĩnh <description>
+    rf"|{B}(?P<platform>Cương\s+lĩnh)\s+(?P<pdesc>[^\n,;.()“”\"]{{5,150}}?)(?=\s*[\n,;.()“”\"]|\s+và\s|$)"
+    # Văn kiện / Nghị quyết Đại hội <body> lần thứ XII, XIII (của Đảng)
+    rf"|{B}(?P<chead>Văn\s+kiện|Nghị\s+quyết)\s+Đại\s+hội\s+"
+    rf"(?:(?P<cord0>{ROMAN}){E}|(?P<cbody>(?:(?!lần\s+thứ|nhiệm\s+kỳ)[^\s,;.()])+(?:\s+(?!lần\s+thứ|nhiệm\s+kỳ|của\s+Đảng{E})[^\s,;.()]+){{0,8}}?)"
+    rf"\s*,?\s*(?:lần\s+thứ\s+(?P<cords>{ORD}(?:\s*,\s*(?:lần\s+thứ\s+)?{ORD}{E})*)|(?P<cord1>{ROMAN}){E}"
+    rf"|(?P<cterm>nhiệm\s+kỳ\s+(?:19|20)\d\d\s*-\s*(?:19|20)\d\d)))"
+    rf"(?P<cparty>\s+của\s+Đảng{E}(?!\s+bộ))?"
+    # Nghị quyết Trung ương 6 (khóa XII) · Nghị quyết Hội nghị lần thứ tư của BCH Trung ương Đảng (khóa XII)
+    rf"|{B}(?P<plenum>Nghị\s+quyết)\s+(?:Hội\s+nghị\s+)?(?:Trung\s+ương\s+(?P<pn>\d{{1,2}}|{ORD_WORD}){E}"
+    rf"|(?:lần\s+thứ\s+)?(?P<pn2>\d{{1,2}}|{ORD_WORD})\s+(?:của\s+)?(?:BCH|Ban\s+Chấp\s+hành)\s+Trung\s+ương(?:\s+Đảng)?)"
+    rf"(?:\s*\(?\s*(?i:khóa)\s+(?P<pterms>{ROMAN}(?:\s*,\s*(?:(?i:khóa)\s+)?{ROMAN})*){E}\s*\)?)?"
+    # ban hành / thực hiện Quy chế <description>
+    rf"|(?<=(?:ban\s+hành|thực\s+hiện(?:\s+(?:tốt|nghiêm))?|triển\s+khai|theo|;)\s+)"
+    rf"(?P<issued>{_alt(NAMED_HEADS['issued'])})\s+(?!số{E})(?P<idesc>\p{{Ll}}[^;.\n()“”\"]{{5,200}}?)"
+    rf"(?=\s*(?:[;.\n()“”\"]|$)|\s+(?:ban\s+hành|kèm\s+theo|theo|tại|nhằm|để)\s)"
+    # Đề án của <body> về … · Chương trình hành động của <body> thực hiện …
+    rf"|(?<!(?i:các|những)\s+){B}(?P<bybody>{_alt(NAMED_HEADS['by_body'])})\s+của\s+(?P<bbody>{ISSUER})"
+    rf"(?=\s+(?:về|thực\s+hiện|năm|giai\s+đoạn|nhiệm\s+kỳ)\s)"
+    # Chương trình phối hợp “<title>”
+    rf"|{B}(?P<quoted>{_alt(NAMED_HEADS['quoted'])})\s+[*\s]*“(?P<qtitle>[^”\n]{{5,250}})”",
+    regex.V1,
+)
+RE_BYBODY_TAIL = regex.compile(
+    r"\s+(?P<tail>năm\s+(?:19|20)\d\d|(?:về|thực\s+hiện)\s+[^;.\n,()]{3,160}?)(?=\s*[;.\n,()]|$)", regex.V1
+)
+
+# --- sentence and role ---------------------------------------------------------
+
+RE_SENTENCE_BREAK = regex.compile(
+    r"\n[ \t]*\n|[.!?](?=\s+[\p{Lu}\d(\-])|\n(?=[ \t]*(?:[-+•]|\(?\d+[.)]|[a-zđ]\)|\*?\p{Lu}))"
+    r"|(?<=[.;:])[ \t]*\n", regex.V1
+)
+RE_OPENS_BASIS = regex.compile(r"[\s\-+•*(\d.)]*(?:[a-zđ]\)\s*)?(?:Căn\s+cứ|Thực\s+hiện|CĂN\s+CỨ|THỰC\s+HIỆN)\b", regex.V1)
+RE_BASIS_TITLE = regex.compile(r"^\W*(?:căn\s+cứ|cơ\s+sở)|căn\s+cứ", regex.I | regex.V1)
+_WS = regex.compile(r"\s+")
+
+
+def _iso(m: regex.Match) -> str | None:
+    d, mo, y = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (m.group("d2"), m.group("m2"), m.group("y2"))
+    try:
+        return _date(int(y), int(mo), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def _clean(s: str) -> str:
+    return _WS.sub(" ", s).strip(" ,;:*")
+
+
+def _roman_list(s: str) -> list[str]:
+    return regex.findall(ROMAN + E, s) if s else []
+
+
+class _Context:
+    """Per-document lookups: sentence starts, basis sections, own symbols."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        text = doc.text
+        self.breaks = [m.end() for m in RE_SENTENCE_BREAK.finditer(text)]
+        self._basis: dict[str, bool] = {}
+        self.by_id = {s.id: s for s in doc.sections}
+
+    def sentence_start(self, pos: int) -> int:
+        i = bisect_right(self.breaks, pos) - 1
+        return self.breaks[i] if i >= 0 else 0
+
+    def role(self, pos: int) -> str:
+        text = self.doc.text
+        s = self.sentence_start(pos)
+        if RE_OPENS_BASIS.match(text, s, min(pos + 1, len(text))):
+            return "căn cứ"
+        sec = self.doc.section_of(pos)
+        titles = []
+        while sec is not None:
+            titles.append(sec.title)
+            sec = self.by_id.get(sec.parent) if sec.parent else None
+        for i, t in enumerate(titles):
+            m = RE_BASIS_TITLE.search(t)
+            if m and (i == 0 or m.start() == 0 or t[: m.start()].strip(" .-*") == ""):
+                return "căn cứ"
+        return "dẫn chiếu"
+
+
+def _own_symbol(doc: Document) -> str:
+    sym = doc.metadata.symbol.value if doc.metadata and doc.metadata.symbol else None
+    return sym or ""
+
+
+def find_citations(doc: Document) -> list[Citation]:
+    """Every numbered and named reference in ``doc``, in text order.
+
+    >>> from extractors.document import Document
+    >>> d = Document.from_text("Căn cứ Quyết định số 217-QĐ/TW, ngày 12/12/2013 của Bộ Chính trị (khóa XI) về việc ban hành Quy chế.")
+    >>> c = find_citations(d)[0]
+    >>> (c.symbol, c.date, c.issuer, c.term, c.role)
+    ('217-QĐ/TW', '2013-12-12', 'Bộ Chính trị', 'XI', 'căn cứ')
+    """
+    text = doc.text
+    ctx = _Context(doc)
+    own = {_own_symbol(doc)} - {""}
+    found: list[tuple[Citation, bool]] = []  # (citation, is annex caption)
+    spans: list[tuple[int, int]] = []
+    for m in RE_NUMBERED.finditer(text):
+        sym = symbol_from_match(m)
+        kind_written = m.group("kind") or m.group("lkind")
+        if sym.single_code and not kind_written:
+            continue  # "5/TTr" alone is too weak; after a kind word it is a symbol
+        start = m.start()
+        if not kind_written:
+            # the number line of the document's own header: "Số: 165/KH-UBND"
+            so_start = m.start("so") if m.group("so") else m.start("sym")
+            if RE_HEADER_SO.search(text, max(0, so_start - 200), so_start) and (
+                m.group("so") and m.group("so")[0] == "S" or so_start < 3000
+            ):
+                own.add(sym.symbol)
+                continue
+            start = m.start("sym")
+        if m.group("lkind"):
+            kind = ALIAS_KINDS.get(_clean(m.group("lkind")).lower(), m.group("lkind"))
+        elif m.group("kind"):
+            kind = ALIAS_KINDS.get(_clean(m.group("kind")).lower(), _clean(m.group("kind")))
+        else:
+            kind = CODE_KINDS.get((sym.type_code.upper(), sym.form), "")
+        # context after the symbol
+        pos = m.end()
+        date_iso = None
+        issuer = term = title = ""
+        d = RE_AFTER_DATE.match(text, pos)
+        if d:
+            date_iso, pos = _iso(d), d.end()
+        i = RE_AFTER_ISSUER.match(text, pos)
+        if i:
+            issuer, pos = _clean(i.group("issuer")), i.end()
+            t = RE_AFTER_TERM.match(text, pos)
+            if t:
+                term, pos = t.group("term"), t.end()
+            if date_iso is None:
+                d = RE_AFTER_DATE.match(text, pos)
+                if d:
+                    date_iso, pos = _iso(d), d.end()
+        elif date_iso is not None or True:
+            t = RE_AFTER_TERM.match(text, pos)
+            if t:
+                term, pos = t.group("term"), t.end()
+        ti = RE_AFTER_TITLE.match(text, pos)
+        if ti:
+            title = _clean(ti.group("title") or ti.group("quoted") or "")
+        elif m.group("lname"):
+            title = "Luật " + _clean(m.group("lname")) if kind == "Luật" else _clean(m.group("lname"))
+        lo, hi, raw = doc.evidence(start, m.end())
+        caption = bool(RE_ANNEX_CAPTION.search(text, max(0, start - 200), start))
+        if caption:
+            own.add(sym.symbol)
+        found.append((Citation(
+            doc_id=doc.doc_id, text=raw, start=lo, end=hi, kind=kind, number=sym.number, symbol=sym.symbol,
+            type_code=sym.type_code, issuer_code=sym.issuer_code, year=sym.year, date=date_iso, issuer=issuer,
+            term=term, title=title, role=ctx.role(start), section=doc.section_at(start), scope=sym.scope,
+        ), caption))
+        spans.append((start, m.end()))
+
+    out = []
+    for c, caption in found:
+        if caption or c.symbol in own:
+            c = _replace(c, self=True)
+        out.append(c)
+    out.extend(_named(doc, ctx, spans))
+    out.sort(key=lambda c: (c.start, c.end))
+    return out
+
+
+def _replace(c: Citation, **kw) -> Citation:
+    from dataclasses import replace
+
+    return replace(c, **kw)
+
+
+def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s < b and a < e for s, e in spans)
+
+
+def _named(doc: Document, ctx: _Context, numbered: list[tuple[int, int]]) -> list[Citation]:
+    text = doc.text
+    taken = list(numbered)
+    out: list[Citation] = []
+    for m in RE_NAMED.finditer(text):
+        a, b = m.span()
+        if _overlaps(taken, a, b):
+            continue
+        after = text[b : b + 12]
+        if regex.match(r"\s*(?:này|nêu trên)" + E, after):
+            continue  # "Nghị quyết này" is the document itself
+        names: list[str] = []
+        kind = ""
+        term = ""
+        issuer = ""
+        if m.group("constitution"):
+            kind = "Hiến pháp"
+            names = ["Hiến pháp" + (f" {m.group('cyear')}" if m.group("cyear") else "")]
+        elif m.group("law"):
+            kind = _clean(m.group("law"))
+            name = f"{kind} {_clean(m.group('lawname'))}"
+            if m.group("lyear"):
+                name += f" năm {m.group('lyear')}"
+            if m.group("amended"):
+                name += " (sửa đổi)"
+            names = [name]
+        elif m.group("charter"):
+            kind = "Điều lệ"
+            names = [f"Điều lệ {_clean(m.group('org'))}"]
+        elif m.group("platform"):
+            kind = "Cương lĩnh"
+            names = [f"Cương lĩnh {_clean(m.group('pdesc'))}"]
+        elif m.group("chead"):
+            kind = "Văn kiện" if m.group("chead").startswith("V") else "Nghị quyết"
+            body = _clean(m.group("cbody") or "")
+            national = m.group("cparty") or body in ("", "Đảng", "đại biểu toàn quốc", "toàn quốc", "Đảng toàn quốc")
+            if national and not body.startswith(("Đảng bộ", "đại biểu Đảng bộ")) and "MTTQ" not in body and "Mặt trận" not in body:
+                body = "đại biểu toàn quốc"
+                suffix = " của Đảng"
+            else:
+                suffix = ""
+            ords = _roman_list(m.group("cords") or "") or regex.findall(r"\d{1,2}", m.group("cords") or "")
+            ords = ords or [o for o in (m.group("cord0"), m.group("cord1")) if o]
+            head = f"{kind} Đại hội {body}".strip()
+            if ords:
+                names = [f"{head} lần thứ {o}{suffix}" for o in ords]
+            else:
+                names = [f"{head} {_clean(m.group('cterm'))}{suffix}".replace(" - ", "-")]
+        elif m.group("plenum"):
+            kind = "Nghị quyết"
+            n = m.group("pn") or m.group("pn2")
+            n = str(ORD_WORDS.get(_clean(n).lower(), n))
+            terms = _roman_list(m.group("pterms") or "")
+            names = [f"Nghị quyết Trung ương {n} (khóa {t})" for t in terms] or [f"Nghị quyết Trung ương {n}"]
+            issuer = "Ban Chấp hành Trung ương Đảng"
+        elif m.group("issued"):
+            kind = _clean(m.group("issued"))
+            names = [f"{kind} {_clean(m.group('idesc'))}"]
+        elif m.group("bybody"):
+            kind = ALIAS_KINDS.get(_clean(m.group("bybody")).lower(), _clean(m.group("bybody")))
+            issuer = _clean(m.group("bbody"))
+            name = f"{_clean(m.group('bybody'))} của {issuer}"
+            t = RE_BYBODY_TAIL.match(text, b)
+            if t:
+                name += " " + _clean(t.group("tail"))
+            names = [name]
+        elif m.group("quoted"):
+            kind = ALIAS_KINDS.get(_clean(m.group("quoted")).lower(), _clean(m.group("quoted")))
+            names = [f"{_clean(m.group('quoted'))} “{_clean(m.group('qtitle'))}”"]
+        if not names:
+            continue
+        taken.append((a, b))
+        lo, hi, raw = doc.evidence(a, b)
+        role, section = ctx.role(a), doc.section_at(a)
+        for name in names:
+            tm = regex.search(r"khóa\s+(" + ROMAN + ")", name)
+            out.append(Citation(
+                doc_id=doc.doc_id, text=raw, start=lo, end=hi, kind=kind, issuer=issuer,
+                term=tm.group(1) if tm else term, role=role, section=section, named=True, name=name,
+                scope="national" if kind in ("Hiến pháp", "Luật", "Bộ luật", "Pháp lệnh") else "",
+            ))
+    return out
