@@ -97,12 +97,11 @@ def calendar(paths: List[Path] = typer.Argument(None, help="Files or folders (de
              out: Path = typer.Option(Path("calendar.ics"), "--out", "-o")) -> None:
     """Export dated deadlines and recurrences as an iCalendar file."""
     from .api import run_corpus
-    from .calendar import to_ics
+    from .calendar import document_info, to_ics
     from .store import atomic_write_bytes
 
     tables = run_corpus(paths or None)
-    titles = dict(zip(tables["documents"]["doc"], tables["documents"].get("title", tables["documents"]["doc"])))
-    atomic_write_bytes(out, to_ics(tables["deadlines"].to_dict("records"), titles))
+    atomic_write_bytes(out, to_ics(tables["deadlines"].to_dict("records"), document_info(tables["documents"])))
     console.print(f"wrote {out}")
 
 
