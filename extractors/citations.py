@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date as _date
 from functools import lru_cache
 from pathlib import Path
@@ -115,22 +115,24 @@ E = r"(?![\p{L}\d])"    # word end
 ROMAN = r"[IVXL]+"
 DATE = (
     r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
-    r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2})\s+(?i:tháng)\s+(?P<m2>\d{1,2})\s+(?i:năm)\s+(?P<y2>(?:19|20)\d\d)"
 )
 
 # Words that end an issuer: the verbs and prepositions that follow the body
 # in "… của <body> về / thực hiện / ban hành / quy định …".
 ISSUER_STOP = (
-    r"(?:về|thực\s+hiện|ban\s+hành|quy\s+định|quy\s+chế|hướng\s+dẫn|phê\s+duyệt|tại|đối|theo|nhằm|trong|"
+    r"(?i:về|thực\s+hiện|ban\s+hành|quy\s+định|quy\s+chế|hướng\s+dẫn|phê\s+duyệt|tại|đối|theo|nhằm|trong|"
     r"giữa|với|đã|để|là|được|có|sửa|ngày|Ngày|khóa|Khóa|nhiệm|lần|gọi|sau|thí|triển|tiếp|cho|đến|năm|từ|"
-    r"trên|số|kèm|hằng|hàng|cùng|nay|này|tổ\s+chức|và|Về|Thực\s+hiện|V/v|quy|về\s+việc)" + E
+    r"trên|số|kèm|cùng|nay|này|tổ\s+chức|và|V/v|quy)" + E
 )
 # A capitalised kind word starts a new item, unless it is part of a body name
 # ("Bộ Kế hoạch và Đầu tư").
 KIND_STOP = rf"(?<!(?:Bộ|Sở|Ban|Vụ|Cục)\s+){KIND_CASED}{E}"
 _ITOK = rf"(?!{ISSUER_STOP}|{KIND_STOP})[^\s,;.:()\[\]“”\"*]+"
 _IQUOTE = r"(?<=(?:Phong\s+trào|Cuộc\s+vận\s+động)\s+)“[^”\n]{1,150}”"
-_ISEP = rf"(?:\s+|\s*,\s*(?={BODY_HEAD}{E})|\s+và\s+(?={BODY_HEAD}{E})|\s+-\s+(?=\p{{Lu}}))"
+# Tabs separate table cells: an issuer never runs across one.
+_SP = r"[^\S\t]"
+_ISEP = rf"(?:{_SP}+|{_SP}*,{_SP}*(?={BODY_HEAD}{E})|{_SP}+và{_SP}+(?={BODY_HEAD}{E})|{_SP}+-{_SP}+(?=\p{{Lu}}))"
 ISSUER = rf"(?=\p{{Lu}}){_ITOK}(?:{_ISEP}(?:{_ITOK}|{_IQUOTE})){{0,20}}"
 HOI_NGHI = r"Hội\s+nghị\s+(?:lần\s+thứ\s+\S+|Trung\s+ương\s+\S+)(?:\s+của)?\s+"
 TERM = rf"\s*\(?\s*(?i:khóa)\s+(?P<term>{ROMAN}){E}(?:\s*,\s*(?:(?i:khóa)\s+)?{ROMAN}{E})*\s*\)?"
@@ -141,22 +143,33 @@ _LAW_HEAD = _alt(LAW_KINDS)
 # "Luật Mặt trận Tổ quốc Việt Nam số 75/2015/QH13": a law's name between
 # the kind and "số"; it never crosses another item (", Luật …") or a clause.
 _LAW_NAME = r"(?:(?!,\s*\p{Lu}|\s(?:số|ngày|của|và|đã|được|theo)\s)[^\n;:()“”\"])"
-RE_NUMBERED = regex.compile(
-    rf"(?:{B}(?:(?P<lkind>{_LAW_HEAD})\s+(?P<lname>\p{{Lu}}{_LAW_NAME}{{1,100}}?)\s+(?i:số)\s*:?\s*"
-    rf"|(?P<kind>{KIND})\s+(?:(?i:số)\s*:?\s*)?)"
-    rf"|{B}(?P<so>(?i:số))\s*:?\s*)?"
-    rf"(?P<sym>{SYMBOL})",
+# Symbols are found first (a cheap scan: they start with a digit); the kind
+# phrase before each is then matched backwards from the symbol, so the big
+# kind alternation runs on a short window instead of at every position.
+RE_BEFORE = regex.compile(
+    rf"(?r)(?:{B}(?P<lkind>{_LAW_HEAD})\s+(?P<lname>\p{{Lu}}{_LAW_NAME}{{1,100}}?)\s+(?i:số)\s*:?\s*"
+    rf"|{B}(?P<kind>{KIND})\s+(?:(?i:số)\s*:?\s*)?"
+    rf"|{B}(?P<so>(?i:số))\s*:?\s*)\Z",
     regex.V1,
 )
+RE_SYM = regex.compile(SYMBOL, regex.V1)
+BEFORE_WINDOW = 160
 RE_AFTER_DATE = regex.compile(rf"\s*,?\s*\(?\s*(?:ban\s+hành\s+)?(?i:ngày)\s+(?:{DATE})\)?", regex.V1)
 RE_AFTER_ISSUER = regex.compile(
-    rf"\s*,?\s*(?:(?P<cua>của)\s+(?:{HOI_NGHI})?|(?={HOI_NGHI}){HOI_NGHI})(?P<issuer>{ISSUER})", regex.V1
+    rf"\s*,?\s*(?:(?P<cua>(?i:của))\s+(?:{HOI_NGHI})?|(?={HOI_NGHI}){HOI_NGHI})(?P<issuer>{ISSUER})", regex.V1
 )
 RE_AFTER_TERM = regex.compile(TERM, regex.V1)
+# A title runs to the end of the clause; a line break followed by a
+# lower-case word is hard wrapping, not an end.
+# Evaluated just after a line break: the clause goes on when the next line
+# starts in lower case, or when the broken line is long and unpunctuated
+# (pdftotext / hard-wrapped paragraphs).
+_CONT = r"(?:(?=[ \t]*[\p{Ll}\d“\"(])|(?<=[^\n]{50}[^\s.;:!?]\n)(?=[ \t]*\p{Lu}))"
+_LINE = rf"(?:[^;\n\t]|\n{_CONT})"
+_TITLE_END = rf"(?=[ \t]*(?:;|\t|\.(?:\s|$)|\((?:sau\s+đây|gọi\s+tắt)|$|\n(?!{_CONT})))"
 RE_AFTER_TITLE = regex.compile(
-    r"\s*[,:]?\s*(?:(?:về\s+việc|về|V/v)\s+(?P<title>[^;\n]{3,300}?)"
-    r"|[*\s]*[“\"](?P<quoted>[^”\"\n]{3,300})[”\"])"
-    r"(?=\s*(?:[;\n]|\.(?:\s|$)|\(sau\s+đây|$)|(?<=[”\"]))",
+    rf"\s*[,:]?\s*(?:(?i:về\s+việc|về|V/v)\s+(?P<title>{_LINE}{{3,300}}?){_TITLE_END}"
+    r"|[*\s]*[“\"](?P<quoted>[^”\"]{3,300})[”\"])",
     regex.V1,
 )
 # A header number line "Số: 165/KH-UBND" identifies the document itself.
@@ -166,12 +179,18 @@ RE_ANNEX_CAPTION = regex.compile(r"(?:^|\n)[ \t]*[(\[]?[ \t]*(?:(?i:ban\s+hành\
 # --- named references ----------------------------------------------------------
 
 _NSTOP = (
-    r"(?:số|ngày|đã|được|theo|về|trong|để|nhằm|tại|với|của|quy\s+định|hiện\s+hành|sửa\s+đổi|thì|và\s+các|"
-    r"và\s+(?:quy|hướng|văn|các)|cho|đối|trên|là|nay|này|ban\s+hành|hướng\s+dẫn)" + E
+    r"(?:số|ngày|đã|được|theo|về|trong|để|nhằm|tại|với|của|quy\s+định|hiện\s+hành|sửa\s+đổi|thì|các|những|"
+    r"và(?=\s+(?:\p{Lu}|quy|hướng|văn|các|những))|cho|đối|trên|là|nay|này|ban\s+hành|hướng\s+dẫn)" + E
 )
 _NTOK = rf"(?!{_NSTOP})[^\s,;.:()\[\]“”\"*]+"
-_NSEP = rf"(?:\s+(?:và\s+(?=\p{{Ll}}))?|,\s+(?=\p{{Ll}}))"
-LAW_NAME = rf"(?P<lawname>(?:\p{{Lu}}|(?!(?:định|sư|gia|lệ){E})\p{{Ll}}(?=\S*\s+\p{{Ll}})){_NTOK}(?:{_NSEP}{_NTOK}){{0,11}})"
+_NSEP = rf"(?:\s+(?:và\s+(?=\p{{Ll}})(?!{_NSTOP}))?|,\s+(?=\p{{Ll}}))"
+_NSEP_NOCOMMA = rf"(?:\s+(?:và\s+(?=\p{{Ll}})(?!{_NSTOP}))?)"
+# A capitalised name may go on after a comma ("Luật Thi đua, khen thưởng"); a
+# lower-case one ("Luật thực hiện dân chủ ở cơ sở") may not, it is too weak.
+LAW_NAME = (
+    rf"(?P<lawname>(?=\p{{Lu}}){_NTOK}(?:{_NSEP}{_NTOK}){{0,11}}"
+    rf"|(?!(?:định|sư|gia|lệ|pháp){E})(?=\p{{Ll}}\S*\s+\p{{Ll}}){_NTOK}(?:{_NSEP_NOCOMMA}{_NTOK}){{1,11}})"
+)
 ORD = rf"(?:{ROMAN}|\d{{1,2}})"
 ORD_WORDS = {
     "nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
@@ -211,17 +230,28 @@ RE_NAMED = regex.compile(
     rf"|{B}(?P<quoted>{_alt(NAMED_HEADS['quoted'])})\s+[*\s]*“(?P<qtitle>[^”\n]{{5,250}})”",
     regex.V1,
 )
+RE_SELF_VERB = regex.compile(r"(?:xây\s+dựng|ban\s+hành|kèm\s+theo)\s+\Z", regex.V1 | regex.I)
 RE_BYBODY_TAIL = regex.compile(
-    r"\s+(?P<tail>năm\s+(?:19|20)\d\d|(?:về|thực\s+hiện)\s+[^;.\n,()]{3,160}?)(?=\s*[;.\n,()]|$)", regex.V1
+    rf"\s+(?P<tail>năm\s+(?:19|20)\d\d|(?:về|thực\s+hiện)\s+(?:[^;.\n,()]|\n(?=[ \t]*\p{{Ll}})){{3,160}}?)"
+    r"(?=\s*[;.\n,()]|$)", regex.V1
 )
 
 # --- sentence and role ---------------------------------------------------------
 
+# Sentence starts: a blank line, a full stop before a capital, a list item,
+# a line after closing punctuation, or a line opened by "Căn cứ"/"Thực hiện".
+# A bare line break before a capital is not one: hard-wrapped text has them
+# mid-sentence ("…, Luật số 43/2024/QH15 và\nLuật số 56/2024/QH15").
 RE_SENTENCE_BREAK = regex.compile(
-    r"\n[ \t]*\n|[.!?](?=\s+[\p{Lu}\d(\-])|\n(?=[ \t]*(?:[-+•]|\(?\d+[.)]|[a-zđ]\)|\*?\p{Lu}))"
-    r"|(?<=[.;:])[ \t]*\n", regex.V1
+    r"\n[ \t]*\n|[.!?](?=\s+[\p{Lu}\d(\-])|\n(?=[ \t]*(?:[-+•]|\(?\d+[.)]|[a-zđ]\)|\*?(?:Căn\s+cứ|Thực\s+hiện)))"
+    r"|(?<=[.:!?])[ \t]*\n", regex.V1
 )
-RE_OPENS_BASIS = regex.compile(r"[\s\-+•*(\d.)]*(?:[a-zđ]\)\s*)?(?:Căn\s+cứ|Thực\s+hiện|CĂN\s+CỨ|THỰC\s+HIỆN)\b", regex.V1)
+# "Thực hiện" opens a basis only when a document follows it at once
+# ("Thực hiện Chỉ thị số …"); "Thực hiện kiện toàn …" is an instruction.
+RE_OPENS_BASIS = regex.compile(
+    rf"[\s\-+•*(\d.)]*(?:[a-zđ]\)\s*)?(?:(?i:căn\s+cứ){E}|(?i:thực\s+hiện)\s+(?={KIND}{E}|Hiến\s+pháp|Điều\s+lệ))",
+    regex.V1,
+)
 RE_BASIS_TITLE = regex.compile(r"^\W*(?:căn\s+cứ|cơ\s+sở)|căn\s+cứ", regex.I | regex.V1)
 _WS = regex.compile(r"\s+")
 
@@ -259,7 +289,8 @@ class _Context:
     def role(self, pos: int) -> str:
         text = self.doc.text
         s = self.sentence_start(pos)
-        if RE_OPENS_BASIS.match(text, s, min(pos + 1, len(text))):
+        m = RE_OPENS_BASIS.match(text, s)
+        if m and m.start() <= pos:
             return "căn cứ"
         sec = self.doc.section_of(pos)
         titles = []
@@ -267,6 +298,8 @@ class _Context:
             titles.append(sec.title)
             sec = self.by_id.get(sec.parent) if sec.parent else None
         for i, t in enumerate(titles):
+            if len(t) > 90 or t.endswith("…"):
+                continue  # a numbered paragraph, not a heading
             m = RE_BASIS_TITLE.search(t)
             if m and (i == 0 or m.start() == 0 or t[: m.start()].strip(" .-*") == ""):
                 return "căn cứ"
@@ -292,25 +325,25 @@ def find_citations(doc: Document) -> list[Citation]:
     own = {_own_symbol(doc)} - {""}
     found: list[tuple[Citation, bool]] = []  # (citation, is annex caption)
     spans: list[tuple[int, int]] = []
-    for m in RE_NUMBERED.finditer(text):
+    for m in RE_SYM.finditer(text):
         sym = symbol_from_match(m)
-        kind_written = m.group("kind") or m.group("lkind")
+        k = RE_BEFORE.search(text, max(0, m.start() - BEFORE_WINDOW), m.start())
+        kind_written = k and (k.group("kind") or k.group("lkind"))
         if sym.single_code and not kind_written:
             continue  # "5/TTr" alone is too weak; after a kind word it is a symbol
-        start = m.start()
+        start = k.start() if kind_written else m.start()
         if not kind_written:
             # the number line of the document's own header: "Số: 165/KH-UBND"
-            so_start = m.start("so") if m.group("so") else m.start("sym")
+            so_start = k.start("so") if k and k.group("so") else m.start()
             if RE_HEADER_SO.search(text, max(0, so_start - 200), so_start) and (
-                m.group("so") and m.group("so")[0] == "S" or so_start < 3000
+                k and k.group("so") and k.group("so")[0] == "S" or so_start < 3000
             ):
                 own.add(sym.symbol)
                 continue
-            start = m.start("sym")
-        if m.group("lkind"):
-            kind = ALIAS_KINDS.get(_clean(m.group("lkind")).lower(), m.group("lkind"))
-        elif m.group("kind"):
-            kind = ALIAS_KINDS.get(_clean(m.group("kind")).lower(), _clean(m.group("kind")))
+        if kind_written and k.group("lkind"):
+            kind = ALIAS_KINDS.get(_clean(k.group("lkind")).lower(), k.group("lkind"))
+        elif kind_written:
+            kind = ALIAS_KINDS.get(_clean(k.group("kind")).lower(), _clean(k.group("kind")))
         else:
             kind = CODE_KINDS.get((sym.type_code.upper(), sym.form), "")
         # context after the symbol
@@ -330,15 +363,15 @@ def find_citations(doc: Document) -> list[Citation]:
                 d = RE_AFTER_DATE.match(text, pos)
                 if d:
                     date_iso, pos = _iso(d), d.end()
-        elif date_iso is not None or True:
+        else:  # "Quyết định số 217-QĐ/TW (khóa XI)" without an issuer
             t = RE_AFTER_TERM.match(text, pos)
             if t:
                 term, pos = t.group("term"), t.end()
         ti = RE_AFTER_TITLE.match(text, pos)
         if ti:
             title = _clean(ti.group("title") or ti.group("quoted") or "")
-        elif m.group("lname"):
-            title = "Luật " + _clean(m.group("lname")) if kind == "Luật" else _clean(m.group("lname"))
+        elif kind_written and k.group("lname"):
+            title = f"{kind} {_clean(k.group('lname'))}"
         lo, hi, raw = doc.evidence(start, m.end())
         caption = bool(RE_ANNEX_CAPTION.search(text, max(0, start - 200), start))
         if caption:
@@ -353,17 +386,11 @@ def find_citations(doc: Document) -> list[Citation]:
     out = []
     for c, caption in found:
         if caption or c.symbol in own:
-            c = _replace(c, self=True)
+            c = replace(c, self=True)
         out.append(c)
     out.extend(_named(doc, ctx, spans))
     out.sort(key=lambda c: (c.start, c.end))
     return out
-
-
-def _replace(c: Citation, **kw) -> Citation:
-    from dataclasses import replace
-
-    return replace(c, **kw)
 
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -374,6 +401,7 @@ def _named(doc: Document, ctx: _Context, numbered: list[tuple[int, int]]) -> lis
     text = doc.text
     taken = list(numbered)
     out: list[Citation] = []
+    own_kind = doc.metadata.kind.value if doc.metadata and doc.metadata.kind else None
     for m in RE_NAMED.finditer(text):
         a, b = m.span()
         if _overlaps(taken, a, b):
@@ -442,6 +470,8 @@ def _named(doc: Document, ctx: _Context, numbered: list[tuple[int, int]]) -> lis
         if not names:
             continue
         taken.append((a, b))
+        # "… xây dựng Đề án “…” như sau": the document names itself
+        is_self = kind == own_kind and bool(RE_SELF_VERB.search(text, max(0, a - 40), a))
         lo, hi, raw = doc.evidence(a, b)
         role, section = ctx.role(a), doc.section_at(a)
         for name in names:
@@ -449,6 +479,6 @@ def _named(doc: Document, ctx: _Context, numbered: list[tuple[int, int]]) -> lis
             out.append(Citation(
                 doc_id=doc.doc_id, text=raw, start=lo, end=hi, kind=kind, issuer=issuer,
                 term=tm.group(1) if tm else term, role=role, section=section, named=True, name=name,
-                scope="national" if kind in ("Hiến pháp", "Luật", "Bộ luật", "Pháp lệnh") else "",
+                scope="national" if kind in ("Hiến pháp", "Luật", "Bộ luật", "Pháp lệnh") else "", self=is_self,
             ))
     return out
