@@ -228,20 +228,18 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
     registry = _registry(rows, docs)
     resolvers = list(resolvers) if resolvers is not None else []
     resolvers.append(corpus_resolver(documents))
-    linked, link_status, link_reason = [], [], []
-    for entry in registry.to_dict("records") if not registry.empty else []:
+    linked, link_reason = [], []
+    for entry in records(registry):
         res = None
         for resolve in resolvers:
             res = resolve(entry)
             if res is not None:
                 break
-        linked.append(res.doc if res else None)
-        link_status.append(res.status.value if res else Status.UNRESOLVED.value)
-        link_reason.append(res.reason if res else "not in the corpus or any authority list")
+        linked.append(res.doc if res and res.status is Status.RESOLVED else None)
+        link_reason.append(res.reason if res else "cited only: not in the corpus or any authority list")
     if not registry.empty:
         registry["corpus_doc"] = linked
-        registry["status"] = link_status
-        registry["reason"] = link_reason
+        registry["link"] = link_reason
     conflicts = _conflicts(rows, docs)
     if not registry.empty:
         flagged = set(conflicts["key"]) if not conflicts.empty else set()
@@ -288,11 +286,22 @@ def _registry(rows: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> pd
             "mentions": contexts,
             "roles": dict(Counter(m.get("role") or "" for m in ms)),
             "mention_status": dict(Counter(m["status"] for m in ms)),
+            "status": _entry_status(key, ms),
+            "reason": Counter(m["reason"] for m in ms).most_common(1)[0][0],
         })
     df = pd.DataFrame(entries)
     if not df.empty:
         df = df.sort_values(["n_citing_docs", "n_mentions", "key"], ascending=[False, False, True]).reset_index(drop=True)
     return df
+
+
+def _entry_status(key: str, mentions: list[dict[str, Any]]) -> str:
+    """RESOLVED: the key names one document; AMBIGUOUS: mentions that could be several; UNRESOLVED: no namespace."""
+    if key.endswith("|?"):
+        return Status.AMBIGUOUS.value
+    if any(m["status"] == Status.UNRESOLVED.value for m in mentions):
+        return Status.UNRESOLVED.value
+    return Status.RESOLVED.value
 
 
 def _compatible_issuers(a: str, b: str) -> bool:

@@ -98,4 +98,4 @@ def test_user_authority_list_resolves_what_the_corpus_cannot(tmp_path):
     path.write_text("symbol,url\n217-QĐ/TW,https://example.org/217\n", encoding="utf-8")
     r = crossref(pd.DataFrame([cite("tn.txt", "217-QĐ/TW", "2013-12-12")]), DOCS, resolvers=[authority_resolver(path)])
     assert r.registry.iloc[0]["status"] == "RESOLVED"
-    assert "example.org/217" in r.registry.iloc[0]["reason"]
+    assert "example.org/217" in r.registry.iloc[0]["link"]

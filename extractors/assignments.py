@@ -1,0 +1,514 @@
+"""assignments: who does what, by when — from role tables, duty prose and labels.
+
+:func:`find_assignments` is a pure ``Document → list[Assignment]``:
+
+* **tables** whose header names a role ("Cơ quan chủ trì", "Tổ chức, cơ quan
+  phối hợp", "Thời gian hoàn thành" …): one assignment per body row and sub-row
+  (page-break header repeats are already dropped by :mod:`tables`);
+* **labels** "Đơn vị chủ trì: … / Phối hợp: … / Thời gian: …" under a heading;
+* **prose**: a heading or item that names a body ("1. Đảng ủy MTTQ tỉnh",
+  "3. Ban Dân vận Tỉnh ủy: Tham mưu …") owns the duties written under it; a
+  sentence whose subject is a body list followed by a duty verb ("X chủ trì,
+  phối hợp với Y …", "Giao X …", "X có trách nhiệm …", "X tham mưu …").
+  Outside the sections that distribute work ("Tổ chức thực hiện", "Phân
+  công", "Nhiệm vụ của cơ quan …") only the strong verbs count, and never
+  in the past tense ("đã chủ trì" reports a result).
+
+Cells that are empty or repeat the task are reported in ``issues``, never
+filled with a guessed body.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+import regex
+
+from .bodies import Body, bodies_in, doc_context, looks_like_body, mention_spans, split_bodies
+from .document import Document
+from .jurisdiction import fold
+from .records import Record
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment(Record):
+    doc_id: str
+    task: str  # raw text of the task span
+    start: int
+    end: int
+    lead: tuple[Body, ...]
+    support: tuple[Body, ...]
+    output: str = ""
+    start_time: str = ""
+    due: str = ""
+    source: str = ""  # table | prose | label
+    section: str = ""
+    row: int | None = None
+    issues: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.task
+
+
+# --- time values -----------------------------------------------------------
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+RE_TIME = regex.compile(
+    r"""(?P<quarters>qu[ýy]\s+(?:IV|I{1,3})(?![IV])(?:\s*(?:,|và|-)\s*qu[ýy]\s+(?:IV|I{1,3})(?![IV]))*)\s*(?:/|năm)\s*(?P<qy>\d{4})
+    | (?P<date>(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4}))
+    | (?P<month>tháng\s+(?P<mm>\d{1,2})\s*(?:/|năm)\s*(?P<my>\d{4}))
+    | (?P<half>6\s+tháng\s+(?P<hw>đầu|cuối)\s+năm\s+(?P<hy>\d{4}))
+    | (?P<semi>(?:định\s+kỳ\s+)?(?:06|6)\s+tháng(?:\s*/\s*lần|\s+một\s+lần)?)
+    | (?P<yearly>h[ằà]ng\s+năm|mỗi\s+năm|(?<=(?:định\s+kỳ|,|và)\s+)0?1\s+năm|năm\s+một\s+lần)
+    | (?P<quarterly>h[ằà]ng\s+quý|mỗi\s+quý)
+    | (?P<monthly>h[ằà]ng\s+tháng|mỗi\s+tháng)
+    | (?P<ongoing>thường\s+xuyên)
+    | (?P<rday>(?:ngày\s+)?(?P<rd>\d{1,2})\s*/\s*(?P<rm>\d{1,2})(?![\d/]))
+    | (?P<range>(?P<ra>(?:19|20)\d{2})\s*-\s*(?P<rb>(?:19|20)\d{2}))
+    | (?P<year>(?<![\d/.,])(?:19|20)\d{2}(?![\d/.,]\d))
+    """,
+    regex.I | regex.X,
+)
+# In prose a date after "ngày" of a cited document is history, not a deadline.
+RE_CITED = regex.compile(r"(?:số\s+\S+|\d+-\p{Lu}+/\p{Lu}+)\s*,?\s*(?:ngày\s+)?$", regex.I)
+RE_DEADLINE_LEAD = regex.compile(
+    r"(?:trước|đến|chậm\s+nhất|hoàn\s+thành|trong|vào|từ|quý|năm|tháng|kết|thực\s+hiện|hạn)\W*(?:ngày\s+)?$", regex.I)
+
+
+def normalise_times(s: str, prose: bool = False) -> str:
+    """Time values of a cell or sentence, normalised and joined with ";".
+
+    >>> normalise_times("Quý I, quý II năm 2026"), normalise_times("Thực hiện 6 tháng/lần và hằng năm; tổng kết 2030")
+    ('2026-Q1;2026-Q2', 'half-yearly;yearly;2030')
+    >>> normalise_times("Hoàn thành xây dựng 2026; nhân rộng 2027-2028"), normalise_times("Tháng 6/2021 Quý II/2021")
+    ('2026;2027/2028', '2021-06;2021-Q2')
+    """
+    out: list[str] = []
+    for m in RE_TIME.finditer(s):
+        if prose and (m.group("date") or m.group("year") or m.group("range") or m.group("rday")):
+            before = s[max(0, m.start() - 40) : m.start()]
+            if RE_CITED.search(before) or not RE_DEADLINE_LEAD.search(before):
+                continue
+        if m.group("quarters"):
+            for q in regex.findall(r"(?i:qu[ýy])\s+(IV|I{1,3})(?![IV])", m.group("quarters")):
+                out.append(f"{m.group('qy')}-Q{_ROMAN[q.upper()]}")
+        elif m.group("date"):
+            out.append(f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}")
+        elif m.group("month"):
+            out.append(f"{m.group('my')}-{int(m.group('mm')):02d}")
+        elif m.group("half"):
+            out.append(f"{m.group('hy')}-H{1 if m.group('hw').lower() == 'đầu' else 2}")
+        elif m.group("rday"):
+            d, mo = int(m.group("rd")), int(m.group("rm"))
+            if 1 <= d <= 31 and 1 <= mo <= 12:
+                out.append(f"--{mo:02d}-{d:02d}")
+        elif m.group("range"):
+            out.append(f"{m.group('ra')}/{m.group('rb')}")
+        else:
+            for kind, value in (("semi", "half-yearly"), ("yearly", "yearly"), ("quarterly", "quarterly"),
+                                ("monthly", "monthly"), ("ongoing", "ongoing"), ("year", None)):
+                if m.group(kind):
+                    out.append(value or m.group())
+                    break
+    seen: list[str] = []
+    for v in out:
+        if v not in seen:
+            seen.append(v)
+    return ";".join(seen)
+
+
+# --- tables ----------------------------------------------------------------
+
+ROLE_COLUMNS = {
+    "lead": (("chủ trì",), ("thực hiện", "đơn vị"), ("cơ quan thực hiện",), ("chịu trách nhiệm",)),
+    "support": (("phối hợp",), ("tham gia",)),
+    "output": (("sản phẩm",), ("kết quả đầu ra",), ("kết quả",)),
+    "start": (("bắt đầu",), ("thời gian thực hiện",)),
+    "due": (("hoàn thành",), ("thời hạn",), ("tiến độ",), ("thời gian",)),
+    "task": (("nhiệm vụ",), ("nội dung",), ("chương trình",), ("hoạt động",), ("tên",)),
+}
+
+
+def _columns(table) -> dict[str, list[int]]:
+    cols: dict[str, list[int]] = {}
+    taken: set[int] = set()
+    for role in ("lead", "support", "output", "start", "due"):
+        for kws in ROLE_COLUMNS[role]:
+            i = table.column(*kws)
+            if i is not None and i not in taken:
+                cols[role] = [i]
+                taken.add(i)
+                break
+    if "start" in cols and "due" not in cols:  # one "Thời gian thực hiện" column is the due
+        cols["due"] = cols.pop("start")
+    tasks = [j for j, name in enumerate(table.columns) if j not in taken
+             and any(all(k in name.lower() for k in kws) for kws in ROLE_COLUMNS["task"])]
+    cols["task"] = tasks
+    return cols
+
+
+def _same(a: str, b: str) -> bool:
+    fa, fb = fold(a).strip(" .;,"), fold(b).strip(" .;,")
+    return bool(fa) and (fa == fb or (len(fb) > 12 and fa.startswith(fb)) or (len(fa) > 12 and fb.startswith(fa)))
+
+
+def _table_assignments(doc: Document, ctx) -> list[Assignment]:
+    out = []
+    for table in doc.tables:
+        cols = _columns(table)
+        if "lead" not in cols or not cols["task"]:
+            continue
+        for row in table.rows:
+            cells = row.cells
+
+            def cell(role: str):
+                idx = cols.get(role)
+                return cells[idx[0]] if idx and idx[0] < len(cells) else None
+
+            task_cells = [cells[j] for j in cols["task"] if j < len(cells) and cells[j].value]
+            if not task_cells:
+                continue
+            issues: list[str] = []
+            task_values = [c.value for c in task_cells]
+            roles: dict[str, tuple[Body, ...]] = {}
+            for role in ("lead", "support"):
+                c = cell(role)
+                value = c.value if c else ""
+                if not value:
+                    issues.append(f"{role} cell empty" + (f" (sub-row of row {row.continues})" if row.continues is not None else ""))
+                    roles[role] = ()
+                elif any(_same(value, t) for t in task_values):
+                    issues.append(f"{role} cell repeats the task")
+                    roles[role] = ()
+                else:
+                    roles[role] = tuple(b for _, _, b in bodies_in(value, *ctx))
+            out_cell = cell("output")
+            output = out_cell.value if out_cell else ""
+            if output and any(_same(output, t) for t in task_values):
+                issues.append("output cell repeats the task")
+            start_c, due_c = cell("start"), cell("due")
+            start_time = normalise_times(start_c.value) if start_c and start_c.value else ""
+            due = normalise_times(due_c.value) if due_c and due_c.value else ""
+            if due_c and due_c.value and not due:
+                due = due_c.value
+            lo, hi = task_cells[0].start, task_cells[-1].end
+            out.append(Assignment(
+                doc.doc_id, doc.raw[lo:hi], lo, hi, roles["lead"], roles["support"], output, start_time, due,
+                "table", table.section, row.index, tuple(issues)))
+    return out
+
+
+# --- labels ----------------------------------------------------------------
+
+_BULLET = r"^[ \t]*(?:[-+•*]\s*)?"
+RE_LABEL = regex.compile(
+    _BULLET + r"(?P<role>(?:(?:Đơn vị|Cơ quan|Tổ chức|Bộ phận)\s+)?(?:chủ trì|chịu trách nhiệm|thực hiện chính)"
+    r"|(?:(?:Đơn vị|Cơ quan)\s+)?(?:phối hợp|tham gia)(?:\s+thực hiện)?"
+    r"|Thời (?:gian|hạn)(?:\s+(?:thực hiện|hoàn thành))?|Tiến độ|Sản phẩm(?:\s+đầu ra)?)\s*:[ \t]*(?P<value>[^\n]+)$",
+    regex.M | regex.I,
+)
+
+
+def _label_assignments(doc: Document, ctx) -> list[Assignment]:
+    text = doc.text
+    groups: dict[int, dict[str, str]] = {}
+    order: list[int] = []
+    for m in RE_LABEL.finditer(text):
+        i = bisect_left(doc.section_starts, m.start() + 1) - 1
+        role = m.group("role").lower()
+        key = ("support" if ("phối hợp" in role or "tham gia" in role) else
+               "due" if ("thời" in role or "tiến độ" in role) else
+               "output" if "sản phẩm" in role else "lead")
+        if i not in groups:
+            groups[i] = {}
+            order.append(i)
+        groups[i].setdefault(key, m.group("value").strip())
+    out = []
+    for i in order:
+        g = groups[i]
+        if "lead" not in g and "support" not in g:
+            continue
+        sec = doc.sections[i] if i >= 0 else None
+        if sec is None:
+            continue
+        issues = [] if g.get("lead") else ["lead label missing"]
+        lead = tuple(b for _, _, b in bodies_in(g.get("lead", ""), *ctx))
+        support = tuple(b for _, _, b in bodies_in(g.get("support", ""), *ctx))
+        due = normalise_times(g["due"]) or g["due"] if "due" in g else ""
+        out.append(Assignment(doc.doc_id, sec.text, sec.start, sec.end, lead, support, g.get("output", ""),
+                              "", due, "label", sec.path, None, tuple(issues)))
+    return out
+
+
+# --- prose -----------------------------------------------------------------
+
+# Verbs (and predicate-opening adverbs) of duties.  Matched in lower case
+# only: a capital "Quản lý" or "Phát triển" is part of a name.
+DUTY_VERBS = (
+    "chủ trì", "phối hợp", "tham mưu", "có trách nhiệm", "chịu trách nhiệm", "là cơ quan", "tổ chức", "triển khai",
+    "thực hiện", "xây dựng", "hướng dẫn", "chỉ đạo", "lãnh đạo", "kiểm tra", "giám sát", "theo dõi", "đôn đốc",
+    "tuyên truyền", "vận động", "rà soát", "đánh giá", "nghiên cứu", "đề xuất", "ban hành", "bố trí", "cân đối",
+    "phân bổ", "tổng hợp", "báo cáo", "quán triệt", "cụ thể hóa", "tăng cường", "đẩy mạnh", "nâng cao", "phát huy",
+    "tiếp tục", "thẩm định", "hỗ trợ", "biên soạn", "tập huấn", "bồi dưỡng", "đào tạo", "phổ biến", "tiếp nhận",
+    "giải quyết", "sơ kết", "tổng kết", "hiệp thương", "lồng ghép", "kiện toàn", "quản lý", "chuẩn bị", "phát động",
+    "duy trì", "cung cấp", "tạo điều kiện", "chủ động", "bảo đảm", "đảm bảo", "xử lý", "khảo sát", "thẩm tra",
+    "hoàn thiện", "sửa đổi", "bổ sung", "xác định", "định hướng", "góp ý", "tham gia", "thúc đẩy", "huy động",
+    "căn cứ", "thường xuyên", "kịp thời", "tích cực", "khẩn trương", "tập trung", "làm tốt", "thống nhất",
+    "phân công", "trình", "lập", "đề nghị", "gửi", "giúp", "nắm", "phản ánh", "ưu tiên", "quan tâm",
+)
+STRONG = ("chủ trì", "có trách nhiệm", "chịu trách nhiệm", "tham mưu", "là cơ quan")
+# "căn cứ …," and "thường xuyên" open adverbials, not predicates, before a subject
+ADVERBIAL = ("căn cứ", "thường xuyên", "kịp thời", "tích cực", "tập trung", "tiếp tục")
+RE_VERB = regex.compile(
+    r"(?<![\p{L}])(?:(?<!chương |quá |công |lộ |tờ |đệ |thuyết |giải |thành |xác |thiết )trình|(?<!thành |thiết |xác )lập"
+    r"|(?<!các |những |và các |cơ quan, )tổ chức|"
+    + "|".join(regex.escape(v).replace("\\ ", r"\s+").replace(" ", r"\s+")
+               for v in sorted(DUTY_VERBS, key=len, reverse=True) if v not in ("trình", "lập", "tổ chức"))
+    + r")(?![\p{L}])"
+)
+RE_PAST = regex.compile(r"(?:đã|đang|từng|vừa|được)\s+$")
+RE_DUTY_SECTION = regex.compile(
+    r"tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|lộ\s+trình|chế\s+độ\s+(?:thông\s+tin\s+)?báo\s+cáo"
+    r"|nhiệm\s+vụ\s+(?:của|cụ\s+thể\s+của)\s+(?:các\s+)?(?:cơ\s+quan|tổ\s+chức|đơn\s+vị|sở|ban|ngành|địa)"
+    r"|nội\s+dung\s+thực\s+hiện|kinh\s+phí\s+thực\s+hiện|hướng\s+dẫn,\s+kiểm\s+tra",
+    regex.I,
+)
+RE_TIME_START = regex.compile(r"^(?:định\s+kỳ|h[ằà]ng|mỗi|trong|trước|sau|từ|đến|năm|quý|tháng|giai\s+đoạn|\d)", regex.I)
+RE_DIRECT = regex.compile(r"(?:chỉ\s+đạo|lãnh\s+đạo|giao|đề\s+nghị|yêu\s+cầu)\s*$", regex.I)
+RE_ITEM_LABEL = regex.compile(r"^[ \t]*(?:(?:[IVX]+|\d+(?:\.\d+)*)[.)]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-+•])[ \t]*(?:[-:.][ \t]*)?", regex.M)
+# A single line break before a lower-case word is a hard wrap inside a sentence.
+RE_SENTENCE_END = regex.compile(r"(?<=[.!?…;])\s+(?=[\p{Lu}\d(\"“])|\n\s*\n\s*|\n(?!\s*\p{Ll})")
+RE_SUPPORT = regex.compile(
+    r"(?:phối\s+hợp|hiệp\s+thương,?\s+thống\s+nhất|thống\s+nhất)(?:\s+(?:chặt\s+chẽ|hoạt\s+động|thực\s+hiện|tốt))?\s+với\s+"
+    r"|chủ\s+trì,?\s+phối\s+hợp\s+(?!với)",
+    regex.I,
+)
+RE_LIST_STOP = regex.compile(
+    r"[;.:]|\n\s*\n|\n(?!\p{Ll})|\s(?:trong|để|về|nhằm|theo|tại|khi|đối\s+với|trên\s+cơ\s+sở|gắn\s+với|thông\s+qua)\s", regex.I)
+RE_RECIPIENTS = regex.compile(r"^[ \t]*Nơi\s+nh[ậâ]n", regex.M)
+RE_TIME_WORD = regex.compile(r"thời\s+gian|thời\s+hạn|hoàn\s+thành\s+trong|trước\s+ngày", regex.I)
+MAX_SUBJECT_WORDS = 30
+BARE_UNITS = {"xã", "phường", "thị trấn", "đặc khu", "thôn", "bản", "tổ dân phố", "huyện", "thành phố", "tỉnh",
+              "thành ủy", "huyện ủy", "thị ủy"}
+
+
+class _Prose:
+    """Per-document state: body mentions and verb positions of the normalised text."""
+
+    def __init__(self, doc: Document, ctx):
+        self.doc, self.ctx, self.text = doc, ctx, doc.text
+        self.mentions = mention_spans(self.text)
+        ms = [a for a, _ in self.mentions]
+        verbs = []
+        for m in RE_VERB.finditer(self.text):
+            i = bisect_left(ms, m.start() + 1) - 1
+            if i >= 0 and self.mentions[i][0] <= m.start() < self.mentions[i][1]:
+                continue  # "tham mưu" inside "các cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy"
+            verbs.append((m.start(), m.end(), m.group()))
+        self.verbs = verbs
+        self.verb_starts = [v[0] for v in verbs]
+
+    def verbs_in(self, a: int, b: int, capital_at: int | None = None):
+        i = bisect_left(self.verb_starts, a)
+        out = []
+        while i < len(self.verbs) and self.verbs[i][0] < b:
+            out.append(self.verbs[i])
+            i += 1
+        if capital_at is not None:  # a capitalised verb opens the clause ("Tham mưu …")
+            m = RE_VERB.match(self.text[capital_at:b].lower())
+            if m and not any(v[0] == capital_at for v in out):
+                out.insert(0, (capital_at, capital_at + m.end(), m.group()))
+        return out
+
+    def bodies(self, a: int, b: int, strict: bool = True) -> tuple[Body, ...]:
+        return tuple(body for _, _, body in bodies_in(self.text[a:b], *self.ctx, strict=strict))
+
+    def is_body_list(self, a: int, b: int) -> bool:
+        s = self.text[a:b].strip(" ,;")
+        if not s or len(s.split()) > MAX_SUBJECT_WORDS or "\n\n" in s or ":" in s:
+            return False
+        if self.verbs_in(a, b, capital_at=a):
+            return False  # a verb inside, or opening it ("Ban hành …", "Phối hợp với …")
+        s_np = regex.sub(r"\s*\([^()]*\)", "", s)
+        pieces = split_bodies(s_np)
+        # a bare unit after a comma shares the head before it ("Ủy ban nhân dân xã, phường")
+        return bool(pieces) and looks_like_body(s_np) and all(
+            looks_like_body(s_np[x:y]) or s_np[x:y].lower() in BARE_UNITS for x, y in pieces)
+
+    def subject(self, lo: int, v: int, strong: bool) -> tuple[int, int] | None:
+        """The body list ending just before the verb at ``v`` (sentence starts at ``lo``)."""
+        cands = {lo}
+        seg = self.text[lo:v]
+        cands.update(lo + m.end() for m in regex.finditer(r"[,:]\s+", seg))
+        cands.update(lo + m.start() for m in regex.finditer(r"(?<![\p{L}])(?=\p{Lu}|các\s|những\s)", seg))
+        end = v
+        while end > lo and self.text[end - 1] in " ,":
+            end -= 1
+        for c in sorted(cands):
+            if c >= end or not self.is_body_list(c, end):
+                continue
+            prefix = self.text[lo:c].strip()
+            if not prefix:
+                return c, end
+            pverbs = [x for x in self.verbs_in(lo, c, capital_at=lo) if x[2] not in ADVERBIAL]
+            if RE_DIRECT.search(prefix) and (strong or prefix.lower().startswith("giao")):
+                return c, end
+            if not pverbs and (prefix.endswith(",") or RE_TIME_START.match(prefix)):
+                return c, end
+        return None
+
+    def support(self, a: int, b: int, lead: tuple[Body, ...]) -> tuple[Body, ...]:
+        out: list[Body] = []
+        for m in RE_SUPPORT.finditer(self.text, a, b):
+            s = m.end()
+            stop = RE_LIST_STOP.search(self.text, s, b)
+            e = stop.start() if stop else b
+            nxt = self.verbs_in(s, e)
+            if nxt:
+                e = nxt[0][0]
+            for body in self.bodies(s, e):
+                if body.canonical not in {x.canonical for x in out} | {x.canonical for x in lead} or \
+                        body.text not in {x.text for x in out}:
+                    if body.text not in {x.text for x in out}:
+                        out.append(body)
+        return tuple(out)
+
+    def make(self, lead, a: int, b: int, source: str, issues=()) -> "Assignment":
+        a, b = _strip(self.text, a, b)
+        lo, hi, raw = self.doc.evidence(a, b)
+        task = self.text[a:b]
+        return Assignment(self.doc.doc_id, raw, lo, hi, tuple(lead), self.support(a, b, tuple(lead)), "",
+                          "", normalise_times(task, prose=True), source, self.doc.section_at(a), None, tuple(issues))
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " \t\n":
+        a += 1
+    while b > a and text[b - 1] in " \t\n":
+        b -= 1
+    return a, b
+
+
+def _blocks(doc: Document):
+    """(section index, start, end) of each section's own text (heading to the next heading)."""
+    starts = list(doc.section_starts)
+    n = len(doc.text)
+    if not starts or starts[0] > 0:
+        yield -1, 0, starts[0] if starts else n  # the text before the first heading
+    for i, s in enumerate(starts):
+        yield i, s, starts[i + 1] if i + 1 < len(starts) else n
+
+
+def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
+    p = _Prose(doc, ctx)
+    text = doc.text
+    rec = RE_RECIPIENTS.search(text)
+    children: dict[str, int] = {}
+    for s in doc.sections:
+        if s.parent:
+            children[s.parent] = children.get(s.parent, 0) + 1
+    owners: dict[str, tuple[Body, ...]] = {}
+    out: list[Assignment] = []
+    for i, a, b in _blocks(doc):
+        if i < 0:
+            rec_start = rec.start() if rec else b
+            out.extend(p.make(lead, x, y, "prose") for lead, x, y in _sentence_assignments(p, a, min(b, rec_start), False))
+            continue
+        sec = doc.sections[i]
+        if rec and a >= rec.start():
+            continue  # the recipients list, the signature and the annexes after them
+        if rec and b > rec.start():
+            b = rec.start()
+        tab = text.find("\t", a, b)
+        if tab >= 0:  # a table ends the prose of its section
+            b = text.rfind("\n", a, tab) + 1 or a
+        # a short title says what a section is about; an item's title is its whole paragraph
+        duty = any(RE_DUTY_SECTION.search(t) for t in doc.section_titles_at(a) if len(t) < 100)
+        nl = text.find("\n", a, b)
+        while 0 <= nl < b - 1 and text[nl + 1].islower() and text[nl - 1] not in ".:;":
+            nl = text.find("\n", nl + 1, b)  # a heading hard-wrapped over two lines
+        head_end = b if nl < 0 else nl
+        lab = RE_ITEM_LABEL.match(text, a, head_end)
+        t0 = text.find(sec.title[:20], a, head_end) if sec.title else -1
+        h0 = t0 if t0 >= 0 else (lab.end() if lab else a)
+        # heading of this block without its label
+        heading = text[h0:head_end]
+        colon = heading.find(":")
+        owner: tuple[Body, ...] = ()
+        task_from = None
+        # "1. Đảng ủy MTTQ tỉnh" — a heading that is only a body list
+        if p.is_body_list(h0, head_end) and (duty or children.get(sec.id)):
+            owner = p.bodies(h0, head_end, strict=False)
+            task_from = head_end
+        # "3. Ban Dân vận Tỉnh ủy: Tham mưu …"
+        elif colon > 0 and p.is_body_list(h0, h0 + colon):
+            owner = p.bodies(h0, h0 + colon, strict=False)
+            task_from = h0 + colon + 1
+        if owner:
+            owners[sec.id] = owner
+            if children.get(sec.id) and task_from == head_end and not text[head_end:b].strip():
+                continue  # the duties are its sub-items
+            if text[task_from:b].strip():
+                out.append(p.make(owner, task_from, b, "prose"))
+            continue
+        inherited = owners.get(sec.parent or "")
+        if inherited:
+            # "a) Chủ trì, phối hợp với …" under "1. Sở Y tế"
+            if _sentence_assignments(p, h0, b, duty, first_only=True):  # the item names its own subject
+                out.extend(p.make(lead, x, y, "prose") for lead, x, y in _sentence_assignments(p, h0, b, duty))
+            else:
+                out.append(p.make(inherited, h0, b, "prose"))
+            continue
+        found = _sentence_assignments(p, h0, b, duty)
+        out.extend(p.make(lead, x, y, "prose") for lead, x, y in found)
+        if not found and duty and lab and lab.group().strip().startswith("(") and RE_TIME_WORD.search(text, h0, b):
+            out.append(p.make((), h0, b, "prose", ("lead not named",)))
+    return out
+
+
+def _sentence_assignments(p: _Prose, a: int, b: int, duty: bool, first_only: bool = False):
+    """(lead, start, end) of each sentence in ``text[a:b]`` that opens with a body subject and a duty verb."""
+    text = p.text
+    found: list[list] = []
+    pos = a
+    bounds = []
+    for m in RE_SENTENCE_END.finditer(text, a, b):
+        bounds.append((pos, m.start()))
+        pos = m.end()
+    bounds.append((pos, b))
+    for s, e in bounds:
+        if s >= e or "\t" in text[s:e] or RE_LABEL.match(text, s, e):
+            continue
+        lab = RE_ITEM_LABEL.match(text, s, e)
+        s0 = lab.end() if lab else s
+        verbs = [v for v in p.verbs_in(s0, e) if not RE_PAST.search(text[max(s0, v[0] - 8) : v[0]])]
+        hit = None
+        # an explicit "chủ trì" decides the lead ("X chỉ đạo Y chủ trì …" → Y)
+        order = [v for v in verbs if v[2] == "chủ trì"] + [v for v in verbs if v[2] != "chủ trì"]
+        for v in order:
+            strong = v[2] in STRONG
+            if not (duty or strong):
+                continue
+            subj = p.subject(s0, v[0], strong)
+            if subj:
+                hit = (subj, v)
+                break
+        if hit:
+            (x, y), v = hit
+            lead = p.bodies(x, y, strict=False)
+            found.append([lead, s0, e])  # the whole sentence: subject and predicate
+        elif found and found[-1][2] <= s and not first_only:
+            found[-1][2] = e  # a sentence without its own subject continues the duty
+        if first_only:
+            break
+    return [tuple(f) for f in found]
+
+
+# --- the verb --------------------------------------------------------------
+
+def find_assignments(doc: Document) -> list[Assignment]:
+    """Assignments of a document from its role tables, labels and duty prose, in text order."""
+    ctx = doc_context(doc)
+    found = _table_assignments(doc, ctx) + _label_assignments(doc, ctx) + _prose_assignments(doc, ctx)
+    return sorted(found, key=lambda x: (x.start, x.source))

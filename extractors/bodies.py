@@ -1,0 +1,569 @@
+"""bodies: who is named — the body gazetteer, matching, mentions and list splitting.
+
+The gazetteer ``data/bodies.tsv`` (canonical, family, levels, aliases,
+example) is loaded once.  Three verbs:
+
+* :func:`match_body` — a written name ("BTT Ủy ban MTTQ tỉnh") → a :class:`Body`
+  with its canonical name, family, level and jurisdiction; exact lookup after
+  folding case, tone placement and dashes, then rapidfuzz for slips.  Unknown
+  names are kept with ``matched=False``.
+* :func:`find_bodies` — body mentions in a document's prose, found with a
+  spaCy ``PhraseMatcher`` over the aliases (``spacy.blank("xx")``: the "vi"
+  tokenizer needs pyvi and whitespace tokens would glue punctuation on).
+* :func:`split_bodies` — a written list ("UBND tỉnh; các sở, ngành và …") → the
+  spans of its bodies, never splitting a name the gazetteer knows
+  ("Sở Lao động - Thương binh và Xã hội").
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import regex
+from rapidfuzz import fuzz, process
+
+from .normalize import nfc, punctuation, tone_placement
+from .records import Record
+
+if TYPE_CHECKING:
+    from .document import Document
+
+DATA = Path(__file__).parent / "data"
+LEVELS = ("trung ương", "tỉnh", "huyện", "xã", "thôn")
+FUZZY_CUTOFF = 90.0
+FUZZY_MIN_LEN = 8  # shorter keys ("ubnd", "hđnd") must match exactly
+
+
+@dataclass(frozen=True, slots=True)
+class Body(Record):
+    """A body as written (``text``) and what it resolves to."""
+
+    text: str
+    canonical: str
+    family: str  # party | state | mttq | socio-political | other
+    level: str  # trung ương | tỉnh | huyện | xã | thôn | các cấp | ""
+    jurisdiction: str  # "Việt Nam", a province, or "province > commune"
+    matched: bool
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class BodyMention(Record):
+    """A body named in a document; ``start``/``end`` are raw offsets."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    body: Body
+    section: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    canonical: str
+    family: str
+    levels: tuple[str, ...]
+    aliases: tuple[str, ...]
+    example: str
+
+
+# --- keys ------------------------------------------------------------------
+
+_RE_DASH = regex.compile(r"\s*([-–/&])\s*")
+_RE_TRIM = regex.compile(r"^[\s,;:.\-–*]+|[\s,;:.\-–*]+$")
+
+
+def clean(s: str) -> str:
+    """The project's normalisation of a short string (NFC, dashes, tone placement)."""
+    return tone_placement(punctuation(nfc(s)))
+
+
+def body_key(s: str) -> str:
+    """Lookup key: cleaned, lower case, dashes/slashes/& without spaces around them.
+
+    >>> body_key("Ban Thi đua – Khen thưởng"), body_key("Uỷ ban MTTQ")
+    ('ban thi đua-khen thưởng', 'ủy ban mttq')
+    """
+    s = clean(s).lower()
+    s = _RE_DASH.sub(r"\1", s)
+    s = _RE_TRIM.sub("", s)
+    return " ".join(s.split())
+
+
+# Words written after a body name that say its level ("Hội LHPN tỉnh",
+# "UBND cấp xã", "Ban Dân vận Tỉnh ủy"), longest first.
+LEVEL_WORDS: tuple[tuple[str, str], ...] = (
+    ("cấp tỉnh", "tỉnh"), ("cấp thành phố", "tỉnh"), ("cấp huyện", "huyện"), ("cấp xã", "xã"),
+    ("cấp cơ sở", "xã"), ("các cấp", "các cấp"), ("cùng cấp", ""), ("trung ương", "trung ương"),
+    ("tw", "trung ương"), ("tỉnh ủy", "tỉnh"), ("thành ủy", "tỉnh"), ("tỉnh", "tỉnh"),
+    ("thành phố", "tỉnh"), ("tp", "tỉnh"), ("huyện", "huyện"), ("xã", "xã"), ("phường", "xã"),
+    ("đặc khu", "xã"), ("thị trấn", "xã"), ("thôn", "thôn"), ("bản", "thôn"), ("tổ dân phố", "thôn"),
+)
+_RE_LEVEL_TAIL = regex.compile(
+    r"\s+(?P<w>" + "|".join(regex.escape(w) for w, _ in LEVEL_WORDS) + r")(?:\s+(?P<place>\p{Lu}[\p{L}]*(?:\s+\p{Lu}[\p{L}]*){0,3}))?$"
+)
+_LEVEL_OF = dict(LEVEL_WORDS)
+_RE_PREFIX = regex.compile(r"^(?:các|những|cả|toàn bộ)\s+")
+
+
+# --- the gazetteer ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Gazetteer:
+    entries: tuple[Entry, ...]
+    by_key: dict[str, Entry]
+    keys: tuple[str, ...]
+    by_fold: dict[str, Entry]  # tone marks and đ folded away ("uy ban mat tran to quoc")
+
+    def lookup(self, key: str) -> Entry | None:
+        return self.by_key.get(key)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The body gazetteer, loaded once from ``data/bodies.tsv``."""
+    entries = []
+    with open(DATA / "bodies.tsv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+            levels = tuple(lv.strip() for lv in (row.get("levels") or "").split("|") if lv.strip())
+            entries.append(Entry(row["canonical"].strip(), (row.get("family") or "other").strip(), levels,
+                                 aliases, (row.get("example") or "").strip()))
+    by_key: dict[str, Entry] = {}
+    for e in entries:  # canonical names first: an alias never shadows another row's canonical
+        by_key.setdefault(body_key(e.canonical), e)
+    for e in entries:
+        for a in e.aliases:
+            by_key.setdefault(body_key(a), e)
+    by_fold: dict[str, Entry | None] = {}
+    for k, e in by_key.items():
+        f = _fold(k)
+        if by_fold.get(f, e) is not e:
+            by_fold[f] = None  # two bodies fold alike: not a safe key
+        else:
+            by_fold[f] = e
+    return Gazetteer(tuple(entries), by_key, tuple(by_key), {f: e for f, e in by_fold.items() if e is not None})
+
+
+def _fold(key: str) -> str:
+    from .jurisdiction import fold
+
+    return fold(key)
+
+
+def _level_for(entry: Entry | None, hint: str, doc_level: str | None) -> str:
+    if hint:
+        return hint
+    levels = entry.levels if entry else ()
+    if len(levels) == 1:
+        return levels[0]
+    if doc_level and (not levels or doc_level in levels):
+        return doc_level
+    if doc_level == "huyện" and "xã" in levels:
+        return "xã"
+    return levels[-1] if levels and doc_level is None else (doc_level or "")
+
+
+def jurisdiction_of(level: str, province: str | None, commune: str | None = None) -> str:
+    """Whose body it is: the country, the document's province, or its commune."""
+    if level == "trung ương":
+        return "Việt Nam"
+    if level in ("xã", "thôn") and commune:
+        return f"{province} > {commune}" if province else commune
+    return province or ""
+
+
+def _resolve(key: str) -> tuple[Entry | None, float, str]:
+    """(entry, score, level hint) for a key, stripping level words and "các"."""
+    g = gazetteer()
+    tail = _RE_LEVEL_TAIL.search(key)
+    hint = _LEVEL_OF[tail.group("w")] if tail else ""  # "Ban Dân vận Trung ương" is an alias and central
+    inner = _RE_INNER_LEVEL.search(key)
+    if inner:  # "ủy ban mttq xã và các tổ chức …": the level sits inside a group name
+        hint = _LEVEL_OF.get(inner.group().split()[-1], "")
+        key = _RE_INNER_LEVEL.sub("", key)
+    tried = []
+    k = key
+    for _ in range(4):
+        for cand in (k, _RE_PREFIX.sub("", k)):
+            if cand in tried:
+                continue
+            tried.append(cand)
+            e = g.lookup(cand)
+            if e is not None:
+                return e, 100.0, hint
+        m = _RE_LEVEL_TAIL.search(k)
+        if not m:
+            break
+        hint = hint or _LEVEL_OF[m.group("w")]
+        k = k[: m.start()]
+    for cand in tried:
+        e = g.by_fold.get(_fold(cand))
+        if e is not None:
+            return e, 95.0, hint
+    for cand in tried:
+        if len(cand) < FUZZY_MIN_LEN:
+            continue
+        hit = process.extractOne(cand, g.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if hit:
+            return g.by_key[hit[0]], float(hit[1]), hint
+    return None, 0.0, hint
+
+
+@lru_cache(maxsize=16384)
+def _resolve_cached(key: str) -> tuple[Entry | None, float, str]:
+    return _resolve(key)
+
+
+def match_body(name: str, doc_level: str | None = None, province: str | None = None,
+               commune: str | None = None) -> Body:
+    """Resolve a written body name against the gazetteer.
+
+    >>> b = match_body("BTT Uỷ ban MTTQ tỉnh", "tỉnh", "Tuyên Quang")
+    >>> b.canonical, b.level, b.jurisdiction, b.matched
+    ('Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam', 'tỉnh', 'Tuyên Quang', True)
+    >>> match_body("Hợp tác xã Tân Phong").matched
+    False
+    """
+    text = " ".join(name.split())
+    entry, score, hint = _resolve_cached(body_key(text))
+    level = _level_for(entry, hint, doc_level)
+    juris = jurisdiction_of(level, province, commune)
+    if entry is None:
+        return Body(text, text, "other", level, juris, False, 0.0)
+    return Body(text, entry.canonical, entry.family, level, juris, True, score)
+
+
+def doc_context(doc: "Document") -> tuple[str | None, str | None, str | None]:
+    """(level, province, commune) of a document, from its metadata."""
+    md = doc.metadata
+    return md.level.value, md.province.value, md.commune.value
+
+
+# --- finding mentions with spaCy -------------------------------------------
+
+class _Tokenizer:
+    """A spaCy ``Tokenizer`` with a few punctuation rules, built without a ``Language``.
+
+    ``spacy.blank("vi")`` needs pyvi (not installed, no download) and its
+    whitespace fallback glues punctuation to words; ``spacy.blank("xx")``
+    works but its Unicode-wide affix rules run at about 1 MB/s.  Names only
+    need punctuation split off words, the same way in the aliases and in the
+    text; token offsets stay exact.  Building the tokenizer directly also
+    skips ``Language()``, which loads every installed spaCy plugin.
+    """
+
+    PREFIX = r"""^[(\[{“"'‘«*_\-–•+]"""
+    SUFFIX = r"""[)\]}”"'’».,;:!?*_…]$"""
+    INFIX = r"""(?<=[\w\d])[-–/&,;:()](?=[\w\d])|(?<=\w)[-–/&](?=[&\w])"""
+
+    def __init__(self):
+        import re
+
+        from spacy.lang.xx import MultiLanguage
+        from spacy.tokenizer import Tokenizer
+        from spacy.vocab import create_vocab
+
+        self.vocab = create_vocab("xx", MultiLanguage.Defaults)  # lexeme attributes (LOWER) only
+        self.tokenizer = Tokenizer(self.vocab, rules={}, prefix_search=re.compile(self.PREFIX).search,
+                                   suffix_search=re.compile(self.SUFFIX).search,
+                                   infix_finditer=re.compile(self.INFIX).finditer)
+
+    def make_doc(self, text: str):
+        return self.tokenizer(text)
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> _Tokenizer:
+    return _Tokenizer()
+
+
+@lru_cache(maxsize=1)
+def _matcher():
+    """Two PhraseMatchers: names of several words match in any case ("ban dân
+    vận tỉnh ủy"); a one-word name only as written, so "Báo" (the Party paper)
+    does not match "báo cáo" and "Đoàn" not "đoàn viên"."""
+    from spacy.matcher import PhraseMatcher
+
+    nlp = _nlp()
+    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    seen: set[str] = set()
+    phrases = []
+    for e in gazetteer().entries:
+        for a in (e.canonical, *e.aliases):
+            c = clean(a)
+            if c not in seen:
+                seen.add(c)
+                phrases.append(c)
+    for doc in nlp.tokenizer.pipe(phrases):
+        (exact if len(doc) == 1 else lower).add("BODY", [doc])
+
+    def match(doc):
+        return list(lower(doc)) + list(exact(doc))
+
+    return match
+
+
+# A level word written right after a name belongs to the mention.
+_RE_AFTER = regex.compile(
+    r"(?:\s+(?:Việt\s+Nam|VN))?\s+(?:(?:cấp\s+)?(?:tỉnh|xã|phường|huyện|thôn|cơ\s+sở|thành\s+phố)|các\s+cấp|cùng\s+cấp|Tỉnh\s+ủy|Trung\s+ương|TW)\b"
+)
+
+
+def mention_spans(text: str) -> list[tuple[int, int]]:
+    """See :func:`_mention_spans`; short strings (list items) are cached."""
+    if len(text) < 300:
+        return list(_mention_spans_cached(text))
+    return _mention_spans(text)
+
+
+@lru_cache(maxsize=65536)
+def _mention_spans_cached(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_mention_spans(text))
+
+
+def _mention_spans(text: str) -> list[tuple[int, int]]:
+    """Longest non-overlapping gazetteer matches in ``text`` (character spans), level words included.
+
+    >>> t = "Ban Dân vận Tỉnh ủy chủ trì, phối hợp với Sở Y tế tỉnh"
+    >>> [t[a:b] for a, b in mention_spans(t)]
+    ['Ban Dân vận Tỉnh ủy', 'Sở Y tế tỉnh']
+    """
+    from spacy.util import filter_spans
+
+    doc = _nlp().make_doc(text)
+    spans = filter_spans([doc[s:e] for _, s, e in _matcher()(doc)])
+    out = []
+    for sp in spans:
+        a, b = sp.start_char, sp.end_char
+        m = _RE_AFTER.match(text, b)
+        if m:
+            b = m.end()
+        if out and a < out[-1][1]:
+            continue
+        out.append((a, b))
+    return out
+
+
+def find_bodies(doc: "Document") -> list[BodyMention]:
+    """Body mentions in a document, with raw offsets, canonical body and jurisdiction.
+
+    >>> from extractors.document import Document
+    >>> d = Document.from_text("Tỉnh Tuyên Quang\\n\\nBan Thường trực Ủy ban MTTQ tỉnh chủ trì.")
+    >>> [(m.text, m.body.canonical, m.body.level) for m in find_bodies(d)]
+    [('Ban Thường trực Ủy ban MTTQ tỉnh', 'Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam', 'tỉnh')]
+    """
+    level, province, commune = doc_context(doc)
+    text = doc.text
+    out = []
+    for a, b in mention_spans(text):
+        lo, hi, raw = doc.evidence(a, b)
+        body = match_body(text[a:b], level, province, commune)
+        out.append(BodyMention(doc.doc_id, lo, hi, raw, body, doc.section_at(a)))
+    return out
+
+
+# --- splitting written lists -----------------------------------------------
+
+# Words that begin the name of a body.  Names are written with a capital
+# ("Hội Nông dân", "Sở Y tế"); in lower case "hội", "đoàn", "ban" are common
+# words ("hội viên", "ban hành"), so only collective heads count in lower case,
+# some of them only after "các" ("các sở, ngành", "các thôn").
+HEAD_WORDS = (
+    "Ban", "Ủy ban", "UBND", "HĐND", "UBMTTQ", "MTTQ", "Mặt trận", "Sở", "Bộ", "Đảng ủy", "Đảng đoàn",
+    "Đảng bộ", "Hội", "Hội đồng", "Đoàn", "Liên đoàn", "Liên minh", "Liên hiệp", "Hiệp hội", "Trường",
+    "Trung tâm", "Văn phòng", "Cấp ủy", "Chính quyền", "Thường trực", "Thường vụ", "Huyện ủy", "Thành ủy",
+    "Tỉnh ủy", "Tỉnh đoàn", "Chi bộ", "Chi ủy", "Chi hội", "Chi đoàn", "Chi cục", "Cục", "Phòng", "Công an",
+    "Quân sự", "Ngân hàng", "Báo", "Đài", "Viện", "Tòa án", "Kho bạc", "Thanh tra", "Chủ tịch", "Giám đốc",
+    "Thủ trưởng", "Trưởng thôn", "Trưởng ban", "Công ty", "Tập đoàn", "Cơ quan", "Đơn vị", "Địa phương",
+    "Bí thư", "Người đứng đầu", "Quốc hội", "Chính phủ", "Thủ tướng", "Bảo hiểm", "Nhà trường",
+    "Trường học", "Thôn", "Xã", "Phường", "Bộ phận", "Doanh nghiệp", "Hợp tác xã", "Lực lượng",
+)
+LOWER_HEADS = ("cấp ủy", "chính quyền", "huyện ủy", "thành ủy", "tỉnh ủy", "đảng ủy", "đảng bộ", "chi bộ",
+               "chi ủy", "cơ quan", "đơn vị", "địa phương", "trưởng thôn", "thủ trưởng", "người đứng đầu",
+               "ủy ban", "ban chỉ đạo", "ban thường vụ", "ban chấp hành", "ban công tác")
+AFTER_CAC = ("sở", "ngành", "ban", "phòng", "xã", "phường", "thôn", "tổ chức", "hội", "đoàn thể", "chi",
+             "doanh nghiệp", "trường", "trường học", "bộ phận", "lực lượng", "tổ", "cấp", "đoàn")
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+RE_HEAD = regex.compile(
+    r"(?:(?i:các|những|mỗi|cả|toàn\s+thể)\s+)?(?:" + _alt(HEAD_WORDS) + "|" + _alt(LOWER_HEADS) + r")(?!\p{L})"
+    r"|(?i:các|những|mỗi)\s+(?:" + _alt(AFTER_CAC) + r")(?!\p{L})"
+    # an abbreviation ("LĐLĐ", "BCĐ", "VNPT"), but not a roman numeral or a word of an all-capitals title
+    r"|(?![IVXLC]+\b)\p{Lu}{2,8}(?:[&\-/]\p{Lu}+)*(?![\p{L}])(?!\s+\p{Lu}{2,})"
+)
+
+
+# Bare nouns of a collective written as a comma list: "các cơ quan, đơn vị
+# liên quan", "các sở, ban, ngành", "các cơ quan báo, đài", "Các chi, đảng bộ".
+GENERIC = ("cơ quan", "đơn vị", "địa phương", "sở", "ban", "ngành", "báo", "đài", "chi", "đảng bộ",
+           "đoàn thể", "phòng", "tổ chức")
+_RE_GENERIC_END = regex.compile(r"(?:^|\s)(?:" + "|".join(GENERIC) + r")$", regex.I)
+_RE_GENERIC_START = regex.compile(r"^(?:các\s+)?(?:" + "|".join(GENERIC) + r")(?!\p{L})", regex.I)
+
+_RE_SEP = regex.compile(r"\s*;\s*|\s*,\s*|\s+(?:và|hoặc|cùng)\s+|\s*\n\s*\n\s*")
+_RE_LEAD_IN = regex.compile(
+    r"^(?:(?:chủ\s+động\s+)?phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|với|gồm(?:\s+có)?|là|cùng(?:\s+với)?)\s+", regex.I)
+_RE_PAREN = regex.compile(r"\([^()]*\)")
+
+
+def looks_like_body(s: str) -> bool:
+    """Does ``s`` start like a body name (after "các")?
+
+    >>> looks_like_body("các sở, ngành"), looks_like_body("LĐLĐ tỉnh"), looks_like_body("NHIỆM VỤ CỤ THỂ")
+    (True, True, False)
+    """
+    s = s.strip()
+    letters = [c for c in s if c.isalpha()]
+    if len(letters) > 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return False  # an all-capitals title, not a name
+    if not s:
+        return False
+    if RE_HEAD.match(s) is not None:
+        return True
+    spans = mention_spans(s)
+    return bool(spans) and spans[0][0] == 0
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Spans that a split must not cut: gazetteer names holding a separator, parentheses."""
+    spans = []
+    for a, b in mention_spans(text):
+        name = text[a:b]
+        if "," in name:
+            # "Sở Văn hóa, Thể thao và Du lịch" is one name, "MTTQ, các đoàn thể"
+            # (an alias of the MTTQ-and-CT-XH group) a list: trust the comma
+            # only when the canonical name holds one too
+            entry = _resolve_cached(body_key(name))[0]
+            if entry is None or "," not in entry.canonical:
+                continue
+        spans.append((a, b))
+    spans.extend(m.span() for m in _RE_PAREN.finditer(text))
+    return sorted(spans)
+
+
+def split_bodies(text: str, strict: bool = False) -> list[tuple[int, int]]:
+    """Spans of the bodies in a written list, relative to ``text``.
+
+    Splits on ";", ",", "và", "hoặc" except inside names the gazetteer knows
+    and inside parentheses; rejoins the bare nouns of a collective ("các cơ
+    quan, đơn vị liên quan") and a comma before a capital word that does not
+    start a body ("Sở Văn hóa, Thể thao …").  A parenthesis listing several
+    bodies is itself split ("(Viettel; VNPT)").  ``strict`` (prose) drops
+    items that do not start like a body name.
+
+    >>> t = "Sở Lao động - Thương binh và Xã hội; các sở, ngành và UBND cấp xã"
+    >>> [t[a:b] for a, b in split_bodies(t)]
+    ['Sở Lao động - Thương binh và Xã hội', 'các sở, ngành', 'UBND cấp xã']
+    """
+    prot = _protected(text)
+
+    def inside(i: int) -> bool:
+        return any(a < i < b for a, b in prot)
+
+    cuts = [(m.start(), m.end(), m.group()) for m in _RE_SEP.finditer(text) if not inside(m.start())]
+    pieces: list[list[int]] = []
+    pos = 0
+    seps: list[str] = []
+    for a, b, sep in cuts:
+        pieces.append([pos, a])
+        seps.append(sep.strip())
+        pos = b
+    pieces.append([pos, len(text)])
+    # rejoin: a comma before a capital non-head word, or between generic nouns
+    merged: list[list[int]] = [pieces[0]]
+    last = pieces[0]
+    for (a, b), sep in zip(pieces[1:], seps):
+        prev = text[last[0] : last[1]]
+        last = [a, b]
+        cur = text[a:b].strip()
+        join = False
+        if sep == "và" and _is_group(text[merged[-1][0] : merged[-1][1]], cur):
+            join = True
+        elif sep == "," and cur:
+            if cur[0].isupper() and not looks_like_body(cur) and not regex.match(r"\p{Lu}{2,}", cur):
+                join = True
+            elif _RE_GENERIC_END.search(prev.strip()) and _RE_GENERIC_START.match(cur) and \
+                    len(prev.split()) <= 4:
+                join = True
+            elif strict and not looks_like_body(cur) and prev.strip():
+                join = True  # "các cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy"
+        if join:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    out: list[tuple[int, int]] = []
+    for a, b in merged:
+        a, b = _trim(text, a, b)
+        if b <= a:
+            continue
+        m = _RE_LEAD_IN.match(text, a, b)
+        if m:
+            a = m.end()
+        piece = text[a:b]
+        par = _RE_PAREN.search(piece)
+        inner_text = par.group()[1:-1] if par else ""
+        inner_list = bool(par) and len(split_bodies(inner_text)) > 1 and (";" in inner_text or all(
+            looks_like_body(inner_text[x:y]) for x, y in split_bodies(inner_text)))
+        if par and not inner_list and not looks_like_body(inner_text):
+            # "(tại mục III, phần thứ tư)", "(nếu có)": a remark, not part of the name
+            piece_end = a + par.start()
+            a, b = _trim(text, a, piece_end if not text[a + par.end() : b].strip() else b)
+            piece = text[a:b]
+            par = None
+        if par and inner_list:
+            # "… bảo đảm (Viettel Điện Biên; VNPT …)": the parenthesis lists bodies
+            head = _trim(text, a, a + par.start())
+            head_text = text[head[0] : head[1]]
+            head = (head[0], head[0] + len(_strip_verb_tail(head_text)))
+            if head[1] > head[0]:
+                out.append(head)
+            inner = a + par.start() + 1
+            out.extend((inner + x, inner + y) for x, y in split_bodies(par.group()[1:-1]))
+            continue
+        if strict and not looks_like_body(piece):
+            continue
+        out.append((a, b))
+    return out
+
+
+_RE_INNER_LEVEL = regex.compile(r"\s+(?:(?:việt nam|vn)\s+)?(?:(?:cấp\s+)?(?:tỉnh|xã|phường|huyện)|các cấp)(?=\s+và\s)")
+
+
+def _is_group(left: str, right: str) -> bool:
+    """Is "left và right" a group name the gazetteer knows ("Ủy ban MTTQ xã và các tổ chức CT-XH")?"""
+    key = body_key(left.strip() + " và " + right.strip())
+    key = _RE_INNER_LEVEL.sub("", key)
+    entry, score, _ = _resolve_cached(key)
+    return entry is not None and score == 100.0 and " và " in entry.canonical and \
+        " và " not in body_key(left)
+
+
+_RE_VERB_TAIL = regex.compile(r"\s+(?:bảo\s+đảm|đảm\s+bảo|thực\s+hiện|tham\s+gia|hỗ\s+trợ)$")
+
+
+def _strip_verb_tail(s: str) -> str:
+    return _RE_VERB_TAIL.sub("", s.rstrip())
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " \t\n,;:.-–*":
+        a += 1
+    while b > a and text[b - 1] in " \t\n,;:.*":
+        b -= 1
+    return a, b
+
+
+def bodies_in(text: str, doc_level: str | None = None, province: str | None = None,
+              commune: str | None = None, strict: bool = False) -> list[tuple[int, int, Body]]:
+    """Split ``text`` and resolve each body: ``(start, end, Body)`` relative to ``text``."""
+    return [(a, b, match_body(text[a:b], doc_level, province, commune)) for a, b in split_bodies(text, strict)]
