@@ -244,7 +244,7 @@ def _benchmark_targets(draft_tables, targets_t, exclude) -> list[Finding]:
                f"median {med:g}, max {max(values):g} ({len(same)} targets in {len({p['doc'] for p in same})} documents)")
         below = med > 0 and float(t["value_min"]) < FAR_BELOW * med
         out.append(Finding("target_far_below_peers" if below else "target_benchmark", "defect" if below else "info", msg,
-                           evidence=[{"doc": p["doc"], "start": p["start"], "end": p["end"], "context": p["text"]} for p in same[:8]], **span))
+                           evidence=[{"doc": p["doc"], "start": p["start"], "end": p["end"], "date": None, "context": p["text"]} for p in same[:8]], **span))
     return out
 
 

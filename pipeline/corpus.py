@@ -100,6 +100,7 @@ OUTPUT_STAGES: tuple[tuple[str, str, str], ...] = (
     ("database", "pipeline.database", "database_stage"),
     ("calendar", "pipeline.calendar", "calendar_stage"),
     ("site", "pipeline.render", "site_stage"),
+    ("exports", "pipeline.exports", "exports_stage"),
 )
 
 

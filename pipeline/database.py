@@ -1,0 +1,208 @@
+"""database: the corpus tables in one SQLite file, with tone- and đ-folded full-text search.
+
+``corpus.sqlite`` holds every table of the run (nested values as JSON text),
+indexes on the columns people join and filter on, the raw ``texts`` of the
+documents, and an FTS5 table ``search`` over paragraphs of the raw text and
+over citation contexts.  The indexed column is *folded* (lower case, tone
+marks stripped, đ → d) because Vietnamese users routinely type without marks;
+the raw text and its raw offsets sit beside it, so a hit points back into
+the document exactly.
+
+>>> import tempfile, pandas as pd
+>>> from pathlib import Path
+>>> d = Path(tempfile.mkdtemp())
+>>> docs = [{"doc": "a", "text": "Tăng cường giám sát của Đảng.\\n\\nNội dung khác."}]
+>>> write_database({"documents": pd.DataFrame([{"doc": "a"}])}, docs, d / "c.sqlite")
+>>> [(h["doc"], h["start"], h["text"]) for h in search(d / "c.sqlite", "giam sat")]
+[('a', 0, 'Tăng cường giám sát của Đảng.')]
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+import regex
+
+from extractors.jurisdiction import fold
+
+DB_NAME = "corpus.sqlite"
+# Columns worth an index wherever a table has them: documents are joined on
+# ``doc``, citations on ``key``, bodies on their canonical name.
+INDEX_COLUMNS = ("doc", "doc_id", "key", "symbol", "corpus_doc", "canonical", "topic", "province", "kind", "status")
+# A paragraph is a block between blank lines; long blocks stay whole, because
+# a hit reports raw offsets anyway.
+RE_PARAGRAPH = regex.compile(r"\S(?:.|\n(?![ \t]*\n))*", regex.V1)
+# FTS5 treats these as syntax; a user query is always matched literally.
+RE_QUERY_TOKEN = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def database_stage(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], out: Path, inputs) -> None:
+    """Output stage: ``out/corpus.sqlite``."""
+    write_database(tables, documents, Path(out) / DB_NAME, inputs)
+
+
+def write_database(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], path: str | os.PathLike[str],
+                   inputs: Iterable[dict[str, Any]] | None = None) -> None:
+    """Build the database in a temporary file beside ``path``, then move it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            _fill(con, tables, documents, list(inputs or []))
+            con.commit()
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _fill(con: sqlite3.Connection, tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]],
+          inputs: list[dict[str, Any]]) -> None:
+    con.execute("CREATE TABLE _tables (name TEXT PRIMARY KEY, rows INTEGER, columns TEXT)")
+    for name, df in tables.items():
+        _write_table(con, name, df)
+    if inputs:
+        _write_table(con, "inputs", pd.DataFrame(inputs))
+    con.execute("CREATE TABLE texts (doc TEXT PRIMARY KEY, text TEXT NOT NULL)")
+    con.executemany("INSERT INTO texts VALUES (?, ?)", [(d["doc"], d.get("text") or "") for d in documents])
+    # ``body`` is the folded text that FTS indexes; ``text`` is the raw text it came from.
+    con.execute(
+        "CREATE VIRTUAL TABLE search USING fts5("
+        "body, text UNINDEXED, doc UNINDEXED, source UNINDEXED, start UNINDEXED, end UNINDEXED, ref UNINDEXED, "
+        "tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    con.executemany("INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)", _search_rows(tables, documents))
+
+
+def _sql_value(v: Any) -> Any:
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    if v is None or isinstance(v, (str, int, bytes)):
+        return v
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, float):
+        return None if math.isnan(v) else v
+    if hasattr(v, "item"):  # numpy scalars
+        return _sql_value(v.item())
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(v)
+
+
+def _sql_type(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_integer_dtype(series):
+        return "INTEGER"
+    if pd.api.types.is_float_dtype(series):
+        return "REAL"
+    return "TEXT"
+
+
+def _quote(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _write_table(con: sqlite3.Connection, name: str, df: pd.DataFrame) -> None:
+    cols = [str(c) for c in df.columns]
+    con.execute("INSERT INTO _tables VALUES (?, ?, ?)", (name, len(df), json.dumps(cols, ensure_ascii=False)))
+    if not cols:  # an empty table of a stage that found nothing: listed in _tables only
+        return
+    decl = ", ".join(f"{_quote(c)} {_sql_type(df[c])}" for c in cols)
+    con.execute(f"CREATE TABLE {_quote(name)} ({decl})")
+    marks = ", ".join("?" for _ in cols)
+    con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})",
+                    ([_sql_value(v) for v in row] for row in df.itertuples(index=False, name=None)))
+    for c in cols:
+        if c in INDEX_COLUMNS:
+            con.execute(f"CREATE INDEX {_quote(f'ix_{name}_{c}')} ON {_quote(name)} ({_quote(c)})")
+
+
+def paragraphs(text: str) -> Iterable[tuple[int, int, str]]:
+    """``(start, end, text)`` of each block of ``text`` between blank lines.
+
+    >>> list(paragraphs("a b\\nc\\n\\n  d"))
+    [(0, 5, 'a b\\nc'), (9, 10, 'd')]
+    """
+    for m in RE_PARAGRAPH.finditer(text):
+        para = m.group().rstrip()
+        yield m.start(), m.start() + len(para), para
+
+
+def _search_rows(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]]) -> Iterable[tuple]:
+    for d in documents:
+        for start, end, para in paragraphs(d.get("text") or ""):
+            yield fold(para), para, d["doc"], "text", start, end, None
+    cites = tables.get("citations")
+    if cites is None or cites.empty or "context" not in cites.columns:
+        return
+    for r in cites.to_dict("records"):
+        context = r.get("context")
+        if not isinstance(context, str) or not context:
+            continue
+        ref = r.get("key") if isinstance(r.get("key"), str) else None
+        yield fold(context), context, r.get("doc"), "citation", _int(r.get("start")), _int(r.get("end")), ref
+
+
+def _int(v: Any) -> int | None:
+    v = _sql_value(v)
+    return int(v) if v is not None else None
+
+
+def fts_query(query: str, mode: str = "phrase") -> str:
+    """The FTS5 expression for a user's query, folded and taken literally.
+
+    ``phrase`` (default): the words in sequence, as people mean "giam sat";
+    ``all``: every word somewhere in the paragraph.
+
+    >>> fts_query('Giám  sát "Đảng"'), fts_query("Giám sát", mode="all")
+    ('"giam sat dang"', '"giam" "sat"')
+    """
+    words = RE_QUERY_TOKEN.findall(fold(query))
+    if not words:
+        return ""
+    if mode == "all":
+        return " ".join(f'"{w}"' for w in words)
+    return '"' + " ".join(words) + '"'
+
+
+def search(db_path: str | os.PathLike[str], query: str, *, source: str | None = None, limit: int = 50,
+           mode: str = "phrase") -> list[dict[str, Any]]:
+    """Paragraphs and citation contexts matching ``query`` (see :func:`fts_query`), tone marks and đ ignored.
+
+    Each hit: ``doc``, ``source`` ("text" or "citation"), raw ``start``/``end``
+    (of the paragraph, or of the citation), the raw ``text``, the registry
+    ``ref`` of a citation, and ``rank`` (best first).
+    """
+    expr = fts_query(query, mode)
+    if not expr:
+        return []
+    sql = "SELECT doc, source, start, end, text, ref, rank FROM search WHERE search MATCH ?"
+    args: list[Any] = [expr]
+    if source:
+        sql += " AND source = ?"
+        args.append(source)
+    sql += " ORDER BY rank LIMIT ?"
+    args.append(limit)
+    con = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        rows = con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+    return [dict(zip(("doc", "source", "start", "end", "text", "ref", "rank"), r)) for r in rows]
