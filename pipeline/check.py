@@ -137,7 +137,7 @@ def _check_citations(draft_tables, docs_t, cits_t, meta) -> list[Finding]:
             if written.replace(" ", "") != sym or re.search(r"\s", written):
                 out.append(Finding("malformed_symbol", "defect", f"«{written}» should be written «{sym}»", **span))
             if c.get("date"):
-                draft_dates[sym].add(c["date"])
+                draft_dates[c["key"]].add(c["date"])
         peers = by_key.get(c["key"], [])
         if not peers:
             if sym:
@@ -172,8 +172,9 @@ def _check_citations(draft_tables, docs_t, cits_t, meta) -> list[Finding]:
         year = re.match(r"^\d+/(\d{4})/", sym)
         if year and c.get("date") and not c["date"].startswith(year.group(1)):
             out.append(Finding("year_mismatch", "defect", f"{sym}: the symbol says {year.group(1)}, the date says {c['date'][:4]}", **span))
-    for sym, dates in draft_dates.items():
+    for key, dates in draft_dates.items():
         if len(dates) > 1:
+            sym = key.split("|")[1]
             out.append(Finding("two_dates_in_draft", "defect", f"{sym} is given {len(dates)} dates in the draft: {', '.join(sorted(dates))}"))
     return out
 
@@ -257,7 +258,9 @@ def _check_assignments(draft_json, meta) -> list[Finding]:
         text = a.get("text") or a.get("task") or ""
         span = dict(start=a.get("start"), end=a.get("end"), text=text[:200])
         if not a.get("lead"):
-            out.append(Finding("task_without_lead", "defect", "task without a lead body (chủ trì)", **span))
+            # a table row with an empty lead cell is a defect; prose often leaves the lead implicit
+            severity = "defect" if a.get("source") in ("table", "label") else "info"
+            out.append(Finding("task_without_lead", severity, "task without a lead body (chủ trì)", **span))
         if not a.get("due") and a.get("source") == "table":
             out.append(Finding("task_without_deadline", "info", "task without a deadline", **span))
     for d in draft_json.get("deadlines") or []:
