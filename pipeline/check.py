@@ -23,6 +23,7 @@ from extractors.errors import VnPolicyError
 from extractors.ingest import ingest
 
 from .analyse import document_from_raw, document_json, extract_records
+from .compare import unit_family
 from .corpus import build_tables
 from .crossref import crossref, records
 
@@ -126,6 +127,7 @@ def _check_citations(draft_tables, docs_t, cits_t, meta) -> list[Finding]:
         if r.get("symbol"):
             by_symbol[r["symbol"]].append(r)
     out: list[Finding] = []
+    seen: set[tuple[str, str, str]] = set()  # one finding per (type, cited document, value)
     draft_dates: dict[str, set[str]] = defaultdict(set)
     for c in (r for r in records(keyed.citations) if r["doc"] == DRAFT):
         span = dict(start=c["start"], end=c["end"], text=c["text"])
@@ -151,12 +153,19 @@ def _check_citations(draft_tables, docs_t, cits_t, meta) -> list[Finding]:
                     out.append(Finding("unknown_reference", "info", f"{sym} is not cited anywhere in the corpus", **span))
             continue
         dates = Counter(r["date"] for r in peers if r.get("date"))
-        if c.get("date") and dates and c["date"] not in dates:
-            stated = ", ".join(f"{d} ({n} source{'s' if n > 1 else ''})" for d, n in dates.most_common())
+        date_docs = defaultdict(set)
+        for r in peers:
+            if r.get("date"):
+                date_docs[r["date"]].add(r["doc"])
+        if c.get("date") and dates and c["date"] not in dates and ("date", c["key"], c["date"]) not in seen:
+            seen.add(("date", c["key"], c["date"]))
+            stated = ", ".join(f"{d} ({len(date_docs[d])} document{'s' if len(date_docs[d]) > 1 else ''}, {n} mention{'s' if n > 1 else ''})"
+                               for d, n in dates.most_common())
             out.append(Finding("date_differs", "defect", f"{sym or c.get('name')}: the draft says {c['date']}, the corpus says {stated}",
                                evidence=_evidence([r for r in peers if r.get("date")]), **span))
         kinds = Counter(r["kind"] for r in peers if r.get("kind"))
-        if c.get("kind") and kinds and c["kind"] not in kinds:
+        if c.get("kind") and kinds and c["kind"] not in kinds and ("kind", c["key"], c["kind"]) not in seen:
+            seen.add(("kind", c["key"], c["kind"]))
             out.append(Finding("kind_differs", "defect", f"{sym}: cited as {c['kind']}, the corpus cites it as {kinds.most_common(1)[0][0]}",
                                evidence=_evidence(peers), **span))
         entry = registry.get(c["key"])
@@ -164,7 +173,8 @@ def _check_citations(draft_tables, docs_t, cits_t, meta) -> list[Finding]:
             from .crossref import _compatible_issuers
 
             issuers = Counter(r["issuer"] for r in peers if r.get("issuer"))
-            if issuers and not any(_compatible_issuers(c["issuer"], i) for i in issuers):
+            if issuers and not any(_compatible_issuers(c["issuer"], i) for i in issuers) and ("issuer", c["key"], c["issuer"]) not in seen:
+                seen.add(("issuer", c["key"], c["issuer"]))
                 out.append(Finding("issuer_differs", "defect", f"{sym}: issued by {c['issuer']}? the corpus says {issuers.most_common(1)[0][0]}",
                                    evidence=_evidence(peers), **span))
         if c.get("date") and meta.get("date") and c["date"] > meta["date"]:
@@ -203,15 +213,13 @@ def _missing_bases(draft_tables, docs_t, cits_t, meta) -> list[Finding]:
     ranked = sorted(grouped, key=lambda kv: -kv[1]["doc"].nunique())
     for key, rows in ranked:
         n = rows["doc"].nunique()
-        if n < 2:
-            continue
         sym = rows["symbol"].dropna().iloc[0] if rows["symbol"].notna().any() else ""
         name = rows["name"].dropna().iloc[0] if "name" in rows and rows["name"].notna().any() else ""
         if (sym and sym in draft_syms) or (not sym and name in draft_names):
             continue
-        label = sym or name
         kind_s = rows["kind"].dropna().iloc[0] if rows["kind"].notna().any() else ""
-        out.append(Finding("missing_basis", "suggestion", f"{kind_s} {label} is cited as a basis by {n} peer documents and not by the draft".strip(),
+        label = f"{kind_s} {sym}".strip() if sym else name
+        out.append(Finding("missing_basis", "suggestion", f"{label} is cited as a basis by {n} peer document{'s' if n > 1 else ''} and not by the draft".strip(),
                            evidence=_evidence(records(rows.drop_duplicates("doc")))))
     return out
 
@@ -235,7 +243,7 @@ def _benchmark_targets(draft_tables, targets_t, exclude) -> list[Finding]:
         if not t.get("deadline") and not t.get("frequency"):
             out.append(Finding("target_without_deadline", "info", "target without a deadline or frequency", **span))
         topics = set(t.get("topics") or []) - {"khác"}
-        same = [p for p in peers if topics & set(p["topics"]) and p.get("unit") == t.get("unit")
+        same = [p for p in peers if topics & set(p["topics"]) and unit_family(p.get("unit") or "") == unit_family(t.get("unit") or "")
                 and (p.get("level") or "") == (t.get("level") or "") and (p.get("frequency") or "") == (t.get("frequency") or "")]
         if not same:
             continue

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import pandas as pd
+import regex
 
 from extractors.jurisdiction import fold, match_province
 from extractors.records import Status
@@ -304,10 +305,27 @@ def _entry_status(key: str, mentions: list[dict[str, Any]]) -> str:
     return Status.RESOLVED.value
 
 
+RE_TERM = re.compile(r"\s*\(?(?:khóa|khoá)\s+[IVXL]+\)?", re.I)
+RE_PLACE = regex.compile(r"\s+(?:(?:tỉnh|thành phố|xã|phường)\s+)?(?:\p{Lu}\p{L}*\s*){1,3}$")
+
+
+def issuer_canonical(name: str) -> str:
+    """One name per issuing body: "Tỉnh ủy Thái Nguyên" and "Ban Chấp hành Đảng bộ tỉnh" are the same body."""
+    from extractors.bodies import match_body
+
+    bare = RE_TERM.sub("", name).strip()
+    for candidate in (bare, RE_PLACE.sub("", bare)):
+        body = match_body(candidate)
+        if body.matched:
+            return body.canonical
+    return fold(bare)
+
+
 def _compatible_issuers(a: str, b: str) -> bool:
-    fa, fb = fold(a), fold(b)
-    fa = re.sub(r"\s*\(khoa [ivxl]+\)", "", fa)
-    fb = re.sub(r"\s*\(khoa [ivxl]+\)", "", fb)
+    ca, cb = issuer_canonical(a), issuer_canonical(b)
+    if ca == cb:
+        return True
+    fa, fb = fold(RE_TERM.sub("", a)), fold(RE_TERM.sub("", b))
     return fa.startswith(fb) or fb.startswith(fa)
 
 
