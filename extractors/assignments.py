@@ -19,6 +19,7 @@ filled with a guessed body.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -260,12 +261,17 @@ DUTY_VERBS = (
 STRONG = ("chủ trì", "có trách nhiệm", "chịu trách nhiệm", "tham mưu", "là cơ quan")
 # "căn cứ …," and "thường xuyên" open adverbials, not predicates, before a subject
 ADVERBIAL = ("căn cứ", "thường xuyên", "kịp thời", "tích cực", "tập trung", "tiếp tục")
-RE_VERB = regex.compile(
-    r"(?<![\p{L}])(?:(?<!chương |quá |công |lộ |tờ |đệ |thuyết |giải |thành |xác |thiết )trình|(?<!thành |thiết |xác )lập"
-    r"|(?<!các |những |và các |cơ quan, )tổ chức|"
-    + "|".join(regex.escape(v).replace("\\ ", r"\s+").replace(" ", r"\s+")
+_LETTER = r"[^\W\d_]"
+# Stdlib ``re`` (fixed-width lookbehinds, one per excluded word): it runs this
+# alternation about 5× faster than ``regex``, and verbs are sought over every document.
+RE_VERB = re.compile(
+    rf"(?<!{_LETTER})(?:"
+    + "".join(f"(?<!{w} )" for w in ("chương", "quá", "công", "lộ", "tờ", "đệ", "thuyết", "giải", "thành", "xác", "thiết"))
+    + "trình|" + "".join(f"(?<!{w} )" for w in ("thành", "thiết", "xác")) + "lập|"
+    + "".join(f"(?<!{w} )" for w in ("các", "những", "và các", "cơ quan,")) + "tổ chức|"
+    + "|".join(re.escape(v).replace("\\ ", " ").replace(" ", r"\s+")
                for v in sorted(DUTY_VERBS, key=len, reverse=True) if v not in ("trình", "lập", "tổ chức"))
-    + r")(?![\p{L}])"
+    + rf")(?!{_LETTER})"
 )
 RE_PAST = regex.compile(r"(?:đã|đang|từng|vừa|được)\s+$")
 RE_DUTY_SECTION = regex.compile(
@@ -288,6 +294,9 @@ RE_LIST_STOP = regex.compile(
     r"[;.:]|\n\s*\n|\n(?!\p{Ll})|\s(?:trong|để|về|nhằm|theo|tại|khi|đối\s+với|trên\s+cơ\s+sở|gắn\s+với|thông\s+qua)\s", regex.I)
 RE_RECIPIENTS = regex.compile(r"^[ \t]*Nơi\s+nh[ậâ]n", regex.M)
 RE_TIME_WORD = regex.compile(r"thời\s+gian|thời\s+hạn|hoàn\s+thành\s+trong|trước\s+ngày", regex.I)
+RE_PAREN_REMARK = regex.compile(r"\s*\([^()]*\)")
+RE_LIST_COMMA = regex.compile(r"[,:]\s+")
+RE_WORD_OPENS_NAME = regex.compile(r"(?<![\p{L}])(?=\p{Lu}|các\s|những\s)")
 MAX_SUBJECT_WORDS = 30
 BARE_UNITS = {"xã", "phường", "thị trấn", "đặc khu", "thôn", "bản", "tổ dân phố", "huyện", "thành phố", "tỉnh",
               "thành ủy", "huyện ủy", "thị ủy"}
@@ -330,7 +339,7 @@ class _Prose:
             return False
         if self.verbs_in(a, b, capital_at=a):
             return False  # a verb inside, or opening it ("Ban hành …", "Phối hợp với …")
-        s_np = regex.sub(r"\s*\([^()]*\)", "", s)
+        s_np = RE_PAREN_REMARK.sub("", s)
         pieces = split_bodies(s_np)
         # a bare unit after a comma shares the head before it ("Ủy ban nhân dân xã, phường")
         return bool(pieces) and looks_like_body(s_np) and all(
@@ -340,8 +349,8 @@ class _Prose:
         """The body list ending just before the verb at ``v`` (sentence starts at ``lo``)."""
         cands = {lo}
         seg = self.text[lo:v]
-        cands.update(lo + m.end() for m in regex.finditer(r"[,:]\s+", seg))
-        cands.update(lo + m.start() for m in regex.finditer(r"(?<![\p{L}])(?=\p{Lu}|các\s|những\s)", seg))
+        cands.update(lo + m.end() for m in RE_LIST_COMMA.finditer(seg))
+        cands.update(lo + m.start() for m in RE_WORD_OPENS_NAME.finditer(seg))
         end = v
         while end > lo and self.text[end - 1] in " ,":
             end -= 1

@@ -7,9 +7,9 @@ example) is loaded once.  Three verbs:
   with its canonical name, family, level and jurisdiction; exact lookup after
   folding case, tone placement and dashes, then rapidfuzz for slips.  Unknown
   names are kept with ``matched=False``.
-* :func:`find_bodies` — body mentions in a document's prose, found with a
-  spaCy ``PhraseMatcher`` over the aliases (``spacy.blank("xx")``: the "vi"
-  tokenizer needs pyvi and whitespace tokens would glue punctuation on).
+* :func:`find_bodies` — body mentions in a document, found by one compiled
+  pattern of every alias over a folded copy of the text (offsets kept); a
+  spaCy ``PhraseMatcher`` over the same aliases is :func:`phrase_matcher`.
 * :func:`split_bodies` — a written list ("UBND tỉnh; các sở, ngành và …") → the
   spans of its bodies, never splitting a name the gazetteer knows
   ("Sở Lao động - Thương binh và Xã hội").
@@ -17,6 +17,9 @@ example) is loaded once.  Three verbs:
 from __future__ import annotations
 
 import csv
+import heapq
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING
 import regex
 from rapidfuzz import fuzz, process
 
-from .normalize import nfc, punctuation, tone_placement
+from .normalize import nfc, punctuation
 from .records import Record
 
 if TYPE_CHECKING:
@@ -78,8 +81,12 @@ _RE_TRIM = regex.compile(r"^[\s,;:.\-–*]+|[\s,;:.\-–*]+$")
 
 
 def clean(s: str) -> str:
-    """The project's normalisation of a short string (NFC, dashes, tone placement)."""
-    return tone_placement(punctuation(nfc(s)))
+    """The project's normalisation of a short string (NFC, dashes, tone placement).
+
+    Tone placement is :func:`new_tones` (the open syllables the normalize step
+    moves), not underthesea's table: the gazetteer then loads without it.
+    """
+    return new_tones(punctuation(nfc(s)))
 
 
 def body_key(s: str) -> str:
@@ -244,69 +251,113 @@ def doc_context(doc: "Document") -> tuple[str | None, str | None, str | None]:
     return md.level.value, md.province.value, md.commune.value
 
 
-# --- finding mentions with spaCy -------------------------------------------
+# --- finding mentions --------------------------------------------------------
+#
+# One compiled alternation of every alias, shaped as a trie of tokens so the
+# engine walks one branch per position, run over a folded copy of the text.
+# The fold keeps length (lower case, tone moved within its syllable), so match
+# offsets are offsets of the text itself.  Stdlib ``re`` rather than ``regex``:
+# it skips to possible first characters and runs this pattern ~4× faster.
 
-class _Tokenizer:
-    """A spaCy ``Tokenizer`` with a few punctuation rules, built without a ``Language``.
+# Tokens of a name: words (with inner dots, "TT.HĐND") and single punctuation marks.
+_RE_TOKEN = re.compile(r"\w+(?:\.\w+)*|[^\w\s]")
+_RE_ONE_WORD = re.compile(r"\w+(?:\.\w+)*")
+_RE_TOKEN_START = re.compile(r"(?<!\w)\w|[^\w\s]")
+# Old tone placement in an open syllable ("hoà", "Uỷ", "khoẻ", not "quý", "hoàng"),
+# the cases the normalize step moves; the move keeps the string's length.
+_RE_OLD_TONE = re.compile(
+    r"([oO])([àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ])(?!\w)|(?<![qQ])([uU])([ỳýỷỹỵỲÝỶỸỴ])(?!\w)")
 
-    ``spacy.blank("vi")`` needs pyvi (not installed, no download) and its
-    whitespace fallback glues punctuation to words; ``spacy.blank("xx")``
-    works but its Unicode-wide affix rules run at about 1 MB/s.  Names only
-    need punctuation split off words, the same way in the aliases and in the
-    text; token offsets stay exact.  Building the tokenizer directly also
-    skips ``Language()``, which loads every installed spaCy plugin.
+
+def _move_tone(m: re.Match) -> str:
+    v, toned = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    base, mark = unicodedata.normalize("NFD", toned)[0], unicodedata.normalize("NFD", toned)[1:]
+    return unicodedata.normalize("NFC", v + mark) + base
+
+
+def new_tones(s: str) -> str:
+    """Tone placement of open syllables moved to the new style, length kept.
+
+    >>> new_tones("Uỷ ban, hoà bình, khoẻ, quý, hoàng")
+    'Ủy ban, hòa bình, khỏe, quý, hoàng'
     """
+    return _RE_OLD_TONE.sub(_move_tone, s)
 
-    PREFIX = r"""^[(\[{“"'‘«*_\-–•+]"""
-    SUFFIX = r"""[)\]}”"'’».,;:!?*_…]$"""
-    INFIX = r"""(?<=[\w\d])[-–/&,;:()](?=[\w\d])|(?<=\w)[-–/&](?=[&\w])"""
 
-    def __init__(self):
-        import re
+def fold_for_match(s: str) -> str:
+    """Lower case and new tone placement, with ``len`` and every offset kept."""
+    low = s.lower()
+    if len(low) != len(s):  # "İ" lower-cases to two characters: fold char by char
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
+    return new_tones(low)
 
-        from spacy.lang.xx import MultiLanguage
-        from spacy.tokenizer import Tokenizer
-        from spacy.vocab import create_vocab
 
-        self.vocab = create_vocab("xx", MultiLanguage.Defaults)  # lexeme attributes (LOWER) only
-        self.tokenizer = Tokenizer(self.vocab, rules={}, prefix_search=re.compile(self.PREFIX).search,
-                                   suffix_search=re.compile(self.SUFFIX).search,
-                                   infix_finditer=re.compile(self.INFIX).finditer)
+@dataclass(frozen=True)
+class AliasPattern:
+    rx: re.Pattern
+    exact: frozenset[str]  # one-word names, matched only as written
 
-    def make_doc(self, text: str):
-        return self.tokenizer(text)
+
+def _trie_pattern(names) -> str:
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for tok in _RE_TOKEN.findall(name):
+            node = node.setdefault(tok, {})
+        node[""] = {}
+
+    def emit(node: dict, prev_word: bool | None) -> str:
+        alts = []
+        # a longer token first: "tt.hđnd" before "tt"
+        for tok in sorted((k for k in node if k), key=lambda k: (-len(k), k)):
+            word = _RE_ONE_WORD.match(tok) is not None
+            # words are one space apart; a dash, comma or "&" may touch its neighbours
+            join = "" if prev_word is None else (" " if word and prev_word else " ?")
+            alts.append(join + re.escape(tok) + emit(node[tok], word))
+        if "" in node:  # a name ends here: a word must end too
+            alts.append(r"(?!\w)" if prev_word else "")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return r"(?<!\w)" + emit(trie, None)
 
 
 @lru_cache(maxsize=1)
-def _nlp() -> _Tokenizer:
-    return _Tokenizer()
+def alias_pattern() -> AliasPattern:
+    """The compiled alias pattern, built once per process from the gazetteer."""
+    names: set[str] = set()
+    exact: set[str] = set()
+    for e in gazetteer().entries:
+        for a in (e.canonical, *e.aliases):
+            c = clean(a)
+            names.add(fold_for_match(c))
+            if _RE_ONE_WORD.fullmatch(c):
+                exact.add(c)
+    return AliasPattern(re.compile(_trie_pattern(names)), frozenset(exact))
 
 
-@lru_cache(maxsize=1)
-def _matcher():
-    """Two PhraseMatchers: names of several words match in any case ("ban dân
-    vận tỉnh ủy"); a one-word name only as written, so "Báo" (the Party paper)
-    does not match "báo cáo" and "Đoàn" not "đoàn viên"."""
+def warm_up() -> None:
+    """Build the gazetteer and alias pattern now (a worker's set-up), not on the first document."""
+    alias_pattern()
+
+
+def phrase_matcher(vocab):
+    """A spaCy ``PhraseMatcher`` (attr ``LOWER``) over the gazetteer, for those who work in spaCy.
+
+    The extractors do not need it: :func:`mention_spans` is faster and keeps
+    the same one-word-names-as-written rule.
+    """
     from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
-    nlp = _nlp()
-    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    m = PhraseMatcher(vocab, attr="LOWER")
     seen: set[str] = set()
-    phrases = []
     for e in gazetteer().entries:
         for a in (e.canonical, *e.aliases):
             c = clean(a)
             if c not in seen:
                 seen.add(c)
-                phrases.append(c)
-    for doc in nlp.tokenizer.pipe(phrases):
-        (exact if len(doc) == 1 else lower).add("BODY", [doc])
-
-    def match(doc):
-        return list(lower(doc)) + list(exact(doc))
-
-    return match
+                m.add("BODY", [Doc(vocab, words=_RE_TOKEN.findall(c))])
+    return m
 
 
 # A level word written right after a name belongs to the mention.
@@ -330,17 +381,49 @@ def _mention_spans_cached(text: str) -> tuple[tuple[int, int], ...]:
 def _mention_spans(text: str) -> list[tuple[int, int]]:
     """Longest non-overlapping gazetteer matches in ``text`` (character spans), level words included.
 
+    A one-word name matches only as written, so "Báo" (the Party paper) does
+    not match "báo cáo" nor "Đoàn" "đoàn viên"; longer names in any case.
+
     >>> t = "Ban Dân vận Tỉnh ủy chủ trì, phối hợp với Sở Y tế tỉnh"
     >>> [t[a:b] for a, b in mention_spans(t)]
     ['Ban Dân vận Tỉnh ủy', 'Sở Y tế tỉnh']
     """
-    from spacy.util import filter_spans
+    ap = alias_pattern()
+    folded = fold_for_match(text)
+    rx, one_word, exact = ap.rx, _RE_ONE_WORD, ap.exact
 
-    doc = _nlp().make_doc(text)
-    spans = filter_spans([doc[s:e] for _, s, e in _matcher()(doc)])
-    out = []
-    for sp in spans:
-        a, b = sp.start_char, sp.end_char
+    def ok(a: int, b: int) -> bool:
+        return one_word.fullmatch(folded, a, b) is None or text[a:b] in exact
+
+    cands: list[tuple[int, int, int]] = []
+    for m in rx.finditer(folded):
+        a, b = m.span()
+        if ok(a, b):
+            cands.append((a - b, a, b))
+        # the scan resumes after b: a name starting inside this one may run further
+        for t in _RE_TOKEN_START.finditer(folded, a + 1, b):
+            m2 = rx.match(folded, t.start())
+            if m2 and m2.end() > b and ok(*m2.span()):
+                cands.append((m2.start() - m2.end(), *m2.span()))
+    # longest first, then leftmost (spaCy's filter_spans); a name that overlaps
+    # a longer one gives way to the longest shorter name at its start
+    # ("MTTQ" of "MTTQ và các đoàn thể chính trị - xã hội")
+    heapq.heapify(cands)
+    taken = bytearray(len(text))
+    chosen = []
+    while cands:
+        _, a, b = heapq.heappop(cands)
+        if not any(taken[a:b]):
+            taken[a:b] = b"\x01" * (b - a)
+            chosen.append((a, b))
+            continue
+        for e in sorted((t.end() for t in _RE_TOKEN.finditer(folded, a, b)), reverse=True):
+            if e < b and rx.fullmatch(folded, a, e) and ok(a, e):
+                heapq.heappush(cands, (a - e, a, e))
+                break
+    chosen.sort()
+    out: list[tuple[int, int]] = []
+    for a, b in chosen:
         m = _RE_AFTER.match(text, b)
         if m:
             b = m.end()

@@ -30,6 +30,21 @@ RE_VIET_LETTER = regex.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\p{M}àáảãạ�
 RE_SUSPECT = regex.compile(r"[\x80-\x9f\ufffd¤¦§¨ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿×÷]")
 
 
+def _vietnamese_alphabet() -> frozenset[str]:
+    """Every letter a Vietnamese text is written with (composed), in both cases."""
+    vowels = "aăâeêioôơuưy"
+    tones = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    letters = {unicodedata.normalize("NFC", v + t) for v in vowels for t in tones}
+    letters |= set("abcdefghijklmnopqrstuvwxyzđ")
+    return frozenset(letters | {c.upper() for c in letters})
+
+
+# Another language's single-byte text read as Windows-1258 turns into Latin
+# letters Vietnamese never uses ("Ï", "ñ", "ø", "ü"…): Cyrillic cp1251 would
+# otherwise pass for Vietnamese, since it decodes to many accented vowels.
+VIETNAMESE_ALPHABET = _vietnamese_alphabet()
+
+
 @dataclass(frozen=True, slots=True)
 class RawDocument(Record):
     doc_id: str
@@ -139,7 +154,8 @@ def _reads_as_vietnamese(text: str) -> bool:
         return False
     viet = len(RE_VIET_LETTER.findall(sample))
     suspect = len(RE_SUSPECT.findall(sample))
-    return viet / letters > 0.05 and suspect / letters < 0.01
+    foreign = sum(ch.isalpha() and ch not in VIETNAMESE_ALPHABET for ch in sample)
+    return viet / letters > 0.05 and suspect / letters < 0.01 and foreign / letters < 0.01
 
 
 def _docx_text(data: bytes) -> str:

@@ -122,7 +122,7 @@ def normalize(raw: str, steps: Sequence[Step] | None = None) -> Normalized:
     >>> n = normalize("Kết luận số 62 – KL/TW của **Bộ Chính trị** (khoá X)")
     >>> n.text
     'Kết luận số 62 - KL/TW của Bộ Chính trị (khóa X)'
-    >>> s = n.text.index("Bộ"); n.evidence(s, s + 13)[2]
+    >>> s = n.text.index("Bộ"); n.evidence(s, s + 12)[2]
     'Bộ Chính trị'
     """
     steps = DEFAULT_STEPS if steps is None else steps
@@ -176,8 +176,9 @@ markdown_tables = regex_step(
     "markdown_tables",
     "markdown pipe tables become tab-separated rows; their |---| rule lines go",
     ("| a | b |", "a\tb"),
-    r"^[ \t]*\|(.*)\|[ \t]*$\n?",
-    lambda m: "" if regex.fullmatch(r"[\s|:\-]*", m.group(1)) else
+    # a lone "|" line is the debris of a layout table converted to markdown
+    r"^[ \t]*\|(?:(.*)\|)?[ \t]*$\n?",
+    lambda m: "" if m.group(1) is None or regex.fullmatch(r"[\s|:\-]*", m.group(1)) else
     "\t".join(c.strip() for c in m.group(1).split("|")) + ("\n" if m.group().endswith("\n") else ""),
 )
 
@@ -189,6 +190,7 @@ markdown = regex_step(
     r"(?P<glue>\*{4}|(?<=\p{L})\*\*(?=[\p{Lu}\d]))"
     r"|(?P<rule>^[ \t]*(?:[-*_=][ \t]*){3,}$)"
     r"|(?P<hash>^[ \t]*\#{1,6}[ \t]+)"
+    r"|(?P<endstar>[ \t]+\*{1,3}(?=[ \t]*$))"  # "2025 *": a closing star cut off by a line break
     r"|(?P<stars>\*{1,3}(?=\S)|(?<=\S)\*{1,3})"
     r"|(?P<esc>\\(?=[\\`*_{}\[\]()\#+\-.!|]))",
     lambda m: "\n" if m.group("glue") else "",
@@ -249,7 +251,16 @@ ocr_slips = Step(
 
 # A line that ends mid-sentence (no closing punctuation) followed by blank
 # lines and a line starting in lower case is one paragraph cut by a page break.
-RE_PAGE_BREAK = regex.compile(r"(?<=[\p{Ll},;\d])[ \t]*\n(?:[ \t]*\n)+[ \t]*(?=\p{Ll})")
+# Page furniture between the halves (a bare page number, an OCR "===== Trang 2 ====="
+# banner) goes with the break.  A lower-case list label ("a) ", "b. ") starts a
+# new item, not a continuation.
+PAGE_FURNITURE = r"(?:\d{1,3}|=+[ \t]*Trang[ \t]+\d+[ \t]*=+)"
+LIST_LABEL = r"[a-zđ][).](?:\s|$)"
+RE_PAGE_BREAK = regex.compile(
+    rf"(?<=[\p{{Ll}},;\d])[ \t]*\n(?:[ \t]*\n)*(?:[ \t]*{PAGE_FURNITURE}?[ \t]*\n)(?:[ \t]*(?:{PAGE_FURNITURE}[ \t]*)?\n)*"
+    rf"[ \t]*(?=\p{{Ll}})(?!{LIST_LABEL})",
+    regex.M,
+)
 
 page_breaks = Step(
     "page_breaks",
@@ -260,7 +271,7 @@ page_breaks = Step(
 
 # Footnote blocks ("¹ …" lines) printed between the two halves of a sentence.
 RE_FOOTNOTE_SPLIT = regex.compile(
-    r"(?<=[\p{Ll},;])[ \t]*\n(?P<notes>(?:[ \t]*\n)*(?:[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+[^\n]*\n(?:[ \t]*\n)*)+)[ \t]*(?P<cont>\p{Ll}[^\n]*)"
+    r"(?<=[\p{Ll},;])[ \t]*\n(?P<notes>(?:[ \t]*\n)*(?:[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+[^\n]*\n(?:[ \t]*\n)*)+)[ \t]*(?!" + LIST_LABEL + r")(?P<cont>\p{Ll}[^\n]*)"
 )
 
 
@@ -284,7 +295,9 @@ spaces = regex_step(
     "spaces",
     "runs of spaces become one; line ends are trimmed; three or more newlines become two",
     ("a  b \t\n\n\n\nc", "a b\n\nc"),
-    r"(?P<trail>[ \t]+$)|(?P<run>(?<=\S) {2,}(?=\S))|(?P<lead>^ +)|(?P<nl>\n{3,})",
+    # trailing tabs of a table row are its empty last cells: only a line without
+    # other tabs loses them
+    r"(?P<trail>(?<=^[^\t\n]*)[ \t]+$|[ ]+$)|(?P<run>(?<=\S) {2,}(?=\S))|(?P<lead>^ +)|(?P<nl>\n{3,})",
     lambda m: "\n\n" if m.group("nl") else (" " if m.group("run") else ""),
 )
 

@@ -11,7 +11,7 @@ chapter    Chương I                        ``Chương II``
 article    Điều 5.                         ``Điều 5. Phạm vi``
 roman      I. / II- / III)                 ``II. MỤC TIÊU``
 arabic     1. / 2-                         ``1. Mục tiêu chung``
-arabic2    1.1. / 2.2                      ``2.2. Nhiệm vụ``
+arabic2    1.1. / 2.2 / II.1               ``2.2. Nhiệm vụ``
 arabic3    2.2.1.                          ``2.2.1. Giám sát``
 paren      (1) / (1)- / 1)                 ``(1)- 100% kiến nghị``
 letter     a) / b.                         ``a) Đối với cấp tỉnh``
@@ -38,10 +38,10 @@ RE_HEADING = regex.compile(
       (?P<part>(?P<label>(?i:phần)\s+(?i:thứ)\s+(?i:{ORDINALS})|(?i:phần)\s+{ROMAN}(?=\W)))[\s.:\-]*(?P<title>.*)
     | (?P<chapter>(?P<label>(?i:chương)\s+(?:{ROMAN}|\d+)))(?=[\s.:\-]|$)[\s.:\-]*(?P<title>.*)
     | (?P<article>(?P<label>Điều\s+\d+))[.:]\s*(?P<title>.*)
-    | (?P<roman>(?P<label>(?=[IVX])(?:{ROMAN})))\s*[.\-\)]\s*(?P<title>\S.*)
+    | (?P<roman>(?P<label>(?=[IVX])(?:{ROMAN})))\s*[.\-\)]\s*(?P<title>(?!\d)\S.*)
     | (?P<arabic3>(?P<label>\d{{1,2}}\.\d{{1,2}}\.\d{{1,2}}))\.?\s+(?P<title>\S.*)
-    | (?P<arabic2>(?P<label>\d{{1,2}}\.\d{{1,2}}))\.?\s+(?P<title>\p{{L}}.*)
-    | (?P<arabic>(?P<label>\d{{1,2}}))\s*[.\-]\s*(?P<title>[\p{{L}}"“(].*)
+    | (?P<arabic2>(?P<label>(?:\d{{1,2}}|(?=[IVX]){ROMAN})\.\d{{1,2}}))\.?\s+(?P<title>\p{{L}}.*)
+    | (?P<arabic>(?P<label>\d{{1,2}}))(?!\s*-\s*\p{{Lu}}[\p{{L}}&]*/)\s*[.\-]\s*(?P<title>[\p{{L}}"“(].*)
     | (?P<paren>(?P<label>\(\d{{1,2}}\)|\d{{1,2}}\)))\s*-?\s*(?P<title>\S.*)
     | (?P<letter>(?P<label>[a-zđ]\)))\s*(?P<title>\S.*)
     )$""",
@@ -51,6 +51,13 @@ RE_HEADING = regex.compile(
 # An upper-case line right after a label-only heading is that heading's title.
 RE_CAPS_LINE = regex.compile(r"^[\p{Lu}\d][\p{Lu}\d\s,.;:\-–()\"“”/&]+$")
 MAX_TITLE = 160
+# The signature and recipients block ("Nơi nhận:", "T/M ĐẢNG ỦY", "BÍ THƯ", the
+# signer's name) is often bold or a markdown heading, but it is not a section.
+RE_SIGNATURE_LINE = regex.compile(
+    r"^(?:Nơi nh[ậâ]n|(?:T/M|TM\.|T\.M\.|K/T|KT\.|Q\.)\s*\p{Lu}|(?:PHÓ\s+)?(?:BÍ THƯ|CHỦ TỊCH|TRƯỞNG BAN)\s*$)"
+)
+# An annex after the signature opens a new part of the document.
+RE_ANNEX_LINE = regex.compile(r"^(?i:phụ lục|phụ biểu|biểu số)\b")
 
 
 def _markdown_heading(raw_line: str) -> bool:
@@ -67,22 +74,32 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
     pos = 0
     lines = text.split("\n")
     pending_title_for: int | None = None
+    title_continues: int | None = None  # heading whose upper-case title may run on to the next line
+    in_signature = False
     for line in lines:
         start, end = pos, pos + len(line)
         pos = end + 1
         stripped = line.strip()
         if not stripped or "\t" in line:
             pending_title_for = None if stripped else pending_title_for
+            title_continues = None
             continue
-        if pending_title_for is not None and RE_CAPS_LINE.match(stripped) and len(stripped) < 200:
-            sec = sections[pending_title_for]
-            if not sec.title:
-                sections[pending_title_for] = _with_title(sec, stripped)
-                stack = [(r, sections[pending_title_for] if s.id == sec.id else s) for r, s in stack]
-            pending_title_for = None
-            continue
-        pending_title_for = None
         m = RE_HEADING.match(line)
+        target = pending_title_for if pending_title_for is not None else title_continues
+        if target is not None and not m and RE_CAPS_LINE.match(stripped) and len(stripped) < 200:
+            # "Phần thứ hai" / "MỤC TIÊU … GIAI ĐOẠN" / "2025-2030": one title over several lines
+            sec = sections[target]
+            title = f"{sec.title} {stripped}" if sec.title else stripped
+            sections[target] = _with_title(sec, title)
+            stack = [(r, sections[target] if s.id == sec.id else s) for r, s in stack]
+            pending_title_for, title_continues = None, target
+            continue
+        pending_title_for = title_continues = None
+        if RE_SIGNATURE_LINE.match(stripped):
+            in_signature = True
+            continue
+        if RE_ANNEX_LINE.match(stripped):
+            in_signature = False
         kind = None
         if m:
             kind = next(k for k in RANKS[:-1] if m.group(k) is not None)
@@ -93,10 +110,14 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
         if kind is None:
             lo, hi = norm.raw_span(start, end)
             raw_line = norm.raw[lo:hi]
+            if in_signature:
+                continue
             if len(stripped) <= MAX_TITLE and _markdown_heading(_raw_full_line(norm.raw, lo, hi)):
                 kind, label, title = "plain", stripped[:60], stripped
             else:
                 continue
+        if kind != "plain":
+            in_signature = False
         rank = RANK[kind]
         while stack and stack[-1][0] >= rank:
             stack.pop()
@@ -121,6 +142,8 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
         stack.append((rank, sec))
         if not title and kind in ("part", "chapter", "roman"):
             pending_title_for = len(sections) - 1
+        elif kind in ("part", "chapter", "roman") and title.upper() == title:
+            title_continues = len(sections) - 1
     return _close_bodies(sections, len(norm.raw)), starts
 
 

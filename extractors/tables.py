@@ -131,8 +131,12 @@ def _cell_texts(text: str, line: _Line) -> list[str]:
     return [text[a:b].strip() for a, b in line.cells]
 
 
+RE_YEAR = regex.compile(r"(?:19|20)\d{2}")
+
+
 def _is_header_like(values: list[str]) -> bool:
-    return not any(parse_vn_number(v) is not None for v in values if v)
+    """No number in the row, except bare years ("| Chỉ tiêu | 2025 | 2030 |")."""
+    return not any(parse_vn_number(v) is not None and not RE_YEAR.fullmatch(v) for v in values if v)
 
 
 def find_tables(norm: Normalized) -> list[Table]:
@@ -215,6 +219,10 @@ def _merge_header(rows: list[list[str]], width: int) -> list[str]:
         below_has = [any(g[j] for g in grid[i + 1 :]) for j in range(width)]
         last = ""
         for j in range(width):
+            # a merged cell never reaches past the merged cell above it
+            # ("Cơ sở" under "Tham gia cấp ủy" stops where "Đại biểu Quốc hội" starts)
+            if j and i and grid[i - 1][j] != grid[i - 1][j - 1]:
+                last = ""
             if grid[i][j]:
                 last = grid[i][j]
             elif below_has[j] and last:

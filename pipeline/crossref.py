@@ -199,6 +199,7 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
             local_name = bool(re.search(r"(?i)đảng bộ (tỉnh|xã|huyện)|tỉnh lần thứ", name))
             jur = (doc.get("province") or "?") if local_name else "national"
             r["jurisdiction"] = "" if not local_name else jur
+            r["national"] = not local_name
             r["base_key"] = f"{jur}|name:{fold(name)}"
             r["edition"] = ""
     # 2. editions: a mention without a term/year joins the only edition, or is ambiguous
