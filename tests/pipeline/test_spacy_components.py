@@ -165,3 +165,13 @@ def test_nlp_pipe_with_several_processes(nlp):
     # the components and their records must pickle: records travel in doc.user_data
     docs = list(nlp.pipe(["Hoàn thành trước ngày 31/12/2025."] * 4, n_process=2, batch_size=2))
     assert [d.spans["vnpolicy_deadlines"][0]._.vnpolicy["value"] for d in docs] == ["2025-12-31"] * 4
+
+
+def test_plain_blank_vi_takes_the_components_as_the_issue_writes_it():
+    import spacy
+
+    nlp = spacy.blank("vi")
+    nlp.add_pipe("vnpolicy_citations")
+    doc = nlp("Căn cứ Quyết định số 217-QĐ/TW ngày 12/12/2013 của Bộ Chính trị.")
+    spans = doc.spans["vnpolicy_citations"]
+    assert [s._.vnpolicy["symbol"] for s in spans] == ["217-QĐ/TW"]
