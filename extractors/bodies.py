@@ -156,10 +156,31 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(tuple(entries), by_key, tuple(by_key), {f: e for f, e in by_fold.items() if e is not None})
 
 
-def _fold(key: str) -> str:
-    from .jurisdiction import fold
+class _MarkStripper(dict):
+    """``str.translate`` table: a character → itself without tone marks, đ → d,
+    computed on first sight.  Removing every combining mark makes NFD
+    character by character equal to NFD of the whole string."""
 
-    return fold(key)
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        out = "d" if c == "đ" else "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
+        self[code] = out
+        return out
+
+
+_STRIP_MARKS = _MarkStripper()
+
+
+def fold(s: str) -> str:
+    """:func:`jurisdiction.fold` (lower case, no tone marks, đ → d, spaces squeezed), by table.
+
+    >>> fold("Kẻ  Sặt"), fold("Uỷ ban MTTQ")
+    ('ke sat', 'uy ban mttq')
+    """
+    return " ".join(s.lower().translate(_STRIP_MARKS).split())
+
+
+_fold = fold
 
 
 def _level_for(entry: Entry | None, hint: str, doc_level: str | None) -> str:
@@ -265,23 +286,28 @@ _RE_ONE_WORD = re.compile(r"\w+(?:\.\w+)*")
 _RE_TOKEN_START = re.compile(r"(?<!\w)\w|[^\w\s]")
 # Old tone placement in an open syllable ("hoà", "Uỷ", "khoẻ", not "quý", "hoàng"),
 # the cases the normalize step moves; the move keeps the string's length.
-_RE_OLD_TONE = re.compile(
-    r"([oO])([àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ])(?!\w)|(?<![qQ])([uU])([ỳýỷỹỵỲÝỶỸỴ])(?!\w)")
-
-
-def _move_tone(m: re.Match) -> str:
-    v, toned = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-    base, mark = unicodedata.normalize("NFD", toned)[0], unicodedata.normalize("NFD", toned)[1:]
-    return unicodedata.normalize("NFC", v + mark) + base
+# Anchored on the o/u with a lookahead: ``re`` then skips fast to candidates.
+_RE_OLD_TONE = re.compile(r"[oOuU](?=[àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?!\w))")
+_TONED = {c: unicodedata.normalize("NFD", c) for c in "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ"}
 
 
 def new_tones(s: str) -> str:
     """Tone placement of open syllables moved to the new style, length kept.
 
-    >>> new_tones("Uỷ ban, hoà bình, khoẻ, quý, hoàng")
-    'Ủy ban, hòa bình, khỏe, quý, hoàng'
+    >>> new_tones("Uỷ ban, hoà bình, khoẻ, quý, hoàng, thuỷ")
+    'Ủy ban, hòa bình, khỏe, quý, hoàng, thủy'
     """
-    return _RE_OLD_TONE.sub(_move_tone, s)
+    out = None
+    for m in _RE_OLD_TONE.finditer(s):
+        i = m.start()
+        v, toned = s[i], s[i + 1]
+        base, mark = _TONED[toned][0], _TONED[toned][1:]
+        if (v in "oO") != (base in "aAeE") or (v in "uU" and s[i - 1 : i] in ("q", "Q")):
+            continue  # "oỳ", "uà" are not pairs the normalize step moves; "quý" keeps its tone
+        if out is None:
+            out = list(s)
+        out[i], out[i + 1] = unicodedata.normalize("NFC", v + mark), base
+    return s if out is None else "".join(out)
 
 
 def fold_for_match(s: str) -> str:
@@ -296,6 +322,9 @@ def fold_for_match(s: str) -> str:
 class AliasPattern:
     rx: re.Pattern
     exact: frozenset[str]  # one-word names, matched only as written
+    # names inside which no longer name can start ("sở y tế"; not "ban dân vận
+    # tỉnh" where "tỉnh ủy" may start): the scan needs no second look inside them
+    closed: frozenset[str]
 
 
 def _trie_pattern(names) -> str:
@@ -306,19 +335,30 @@ def _trie_pattern(names) -> str:
             node = node.setdefault(tok, {})
         node[""] = {}
 
-    def emit(node: dict, prev_word: bool | None) -> str:
+    def emit(node: dict, prev_word: bool) -> str:
         alts = []
         # a longer token first: "tt.hđnd" before "tt"
         for tok in sorted((k for k in node if k), key=lambda k: (-len(k), k)):
             word = _RE_ONE_WORD.match(tok) is not None
             # words are one space apart; a dash, comma or "&" may touch its neighbours
-            join = "" if prev_word is None else (" " if word and prev_word else " ?")
+            join = " " if word and prev_word else " ?"
             alts.append(join + re.escape(tok) + emit(node[tok], word))
         if "" in node:  # a name ends here: a word must end too
             alts.append(r"(?!\w)" if prev_word else "")
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
-    return r"(?<!\w)" + emit(trie, None)
+    # The first tokens, grouped by their first letter, which opens the pattern:
+    # ``re`` then skips to candidate letters.  That a name starts a word is
+    # checked after the letter ("(?<!\w.)").
+    by_first: dict[str, list[str]] = {}
+    for tok in sorted((k for k in trie if k), key=lambda k: (-len(k), k)):
+        word = _RE_ONE_WORD.match(tok) is not None
+        by_first.setdefault(tok[0], []).append(re.escape(tok[1:]) + emit(trie[tok], word))
+    alts = []
+    for ch, rests in sorted(by_first.items()):
+        head = re.escape(ch) + (r"(?<!\w.)" if _RE_ONE_WORD.match(ch) else "")
+        alts.append(head + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"))
+    return "(?:" + "|".join(alts) + ")"
 
 
 @lru_cache(maxsize=1)
@@ -332,7 +372,13 @@ def alias_pattern() -> AliasPattern:
             names.add(fold_for_match(c))
             if _RE_ONE_WORD.fullmatch(c):
                 exact.add(c)
-    return AliasPattern(re.compile(_trie_pattern(names)), frozenset(exact))
+    toks = {n: _RE_TOKEN.findall(n) for n in names}
+    prefixes = {" ".join(t[:i]) for t in toks.values() for i in range(1, len(t))}
+    closed = set()
+    for n, t in toks.items():
+        if not any(" ".join(t[i:]) in prefixes for i in range(1, len(t))):
+            closed.update((n, " ".join(t)))
+    return AliasPattern(re.compile(_trie_pattern(names)), frozenset(exact), frozenset(closed))
 
 
 def warm_up() -> None:
@@ -396,10 +442,13 @@ def _mention_spans(text: str) -> list[tuple[int, int]]:
         return one_word.fullmatch(folded, a, b) is None or text[a:b] in exact
 
     cands: list[tuple[int, int, int]] = []
+    closed = ap.closed
     for m in rx.finditer(folded):
         a, b = m.span()
         if ok(a, b):
             cands.append((a - b, a, b))
+        if m.group() in closed:
+            continue
         # the scan resumes after b: a name starting inside this one may run further
         for t in _RE_TOKEN_START.finditer(folded, a + 1, b):
             m2 = rx.match(folded, t.start())

@@ -76,6 +76,22 @@ def _former_provinces() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _cities() -> frozenset[str]:
+    from vietnam_provinces import Province
+
+    return frozenset(p.name[len("Thành phố "):] for p in Province.iter_all() if p.name.startswith("Thành phố "))
+
+
+def is_city(province: str) -> bool:
+    """True for the centrally-run cities (thành phố), whose bodies say "thành phố", not "tỉnh".
+
+    >>> is_city("Cần Thơ"), is_city("Tuyên Quang")
+    (True, False)
+    """
+    return province in _cities()
+
+
 def match_province(name: str) -> Place | None:
     """Today's province for a name written in a document (old names mapped).
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import regex
 
-from .jurisdiction import fold, match_commune, match_province
+from .jurisdiction import fold, is_city, match_commune, match_province
 from .normalize import Normalized
 from .records import Evidence, Field, Metadata, Section, Status
 
@@ -156,7 +156,7 @@ def find_metadata(norm: Normalized, sections: list[Section], section_starts: lis
     period_start, period_end = _period(norm, title, doc_date)
     signature = _signature(norm)
     level, province, commune = _jurisdiction(norm, head, place, symbol, signature, title)
-    issuer = _issuer(norm, signature, title_issuer, level)
+    issuer = _issuer(norm, signature, title_issuer, level, province)
     signer = _signer(norm, signature)
     recipients = _recipients(norm)
     return Metadata(
@@ -258,7 +258,7 @@ def _signature_key(body: str) -> str | None:
     return None
 
 
-def _issuer(norm: Normalized, signature, title_issuer: Field | None, level: Field) -> Field:
+def _issuer(norm: Normalized, signature, title_issuer: Field | None, level: Field, province: Field) -> Field:
     if title_issuer is not None:
         return title_issuer
     if signature:
@@ -266,7 +266,10 @@ def _issuer(norm: Normalized, signature, title_issuer: Field | None, level: Fiel
         if key:
             names = SIGNATURE_ISSUERS[key]
             lvl = level.value if level.value in names else next(iter(names))
-            return _field(norm, *signature.span("body"), names[lvl], "signature")
+            name = names[lvl]
+            if lvl == "tỉnh" and province.status is Status.FOUND and is_city(province.value):
+                name = name.replace("Tỉnh ủy", "Thành ủy").replace(" tỉnh", " thành phố")
+            return _field(norm, *signature.span("body"), name, "signature")
     return Field.missing("no 'CỦA …' line in the title and no T/M signature block")
 
 
