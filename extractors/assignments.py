@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from pathlib import Path
 
 import regex
 
@@ -45,10 +46,13 @@ class Assignment(Record):
     section: str = ""
     row: int | None = None
     issues: tuple[str, ...] = ()
+    # The raw text of the span, as every record has it (``raw[start:end] == text``);
+    # ``task`` says the same in the issue's words.  Filled from ``task`` when not given.
+    text: str = ""
 
-    @property
-    def text(self) -> str:
-        return self.task
+    def __post_init__(self) -> None:
+        if not self.text:
+            object.__setattr__(self, "text", self.task)
 
 
 # --- time values -----------------------------------------------------------
@@ -159,6 +163,56 @@ def _same(a: str, b: str) -> bool:
     return bool(fa) and (fa == fb or (len(fb) > 12 and fa.startswith(fb)) or (len(fa) > 12 and fb.startswith(fa)))
 
 
+# "Phần thứ nhất", "Chương II", "Mục 3", "IV." — the label of a heading — is never a body.
+RE_HEADING_LABEL = regex.compile(
+    r"^(?:phần|chương|mục|điều|tiết|phụ\s+lục)\s+(?:thứ\s+\w+|[IVXLC]+\b|\d+)|^(?:[IVXLC]+|\d+(?:\.\d+)*)[.)](?:\s|$)",
+    regex.I)
+
+
+def _doc_kind_codes() -> list[str]:
+    import csv
+
+    with open(Path(__file__).parent / "data" / "doc_kinds.tsv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    codes = {c.strip() for r in rows for c in (r.get("code") or "", *(r.get("code_variants") or "").split("|")) if c.strip()}
+    return sorted(codes, key=len, reverse=True)
+
+
+# Nor is a document symbol cut by a line break ("…Kết luận số 75-\nKL/TW, Chương
+# trình …"): a kind code from data/doc_kinds.tsv, a slash, an issuer.
+RE_SYMBOL_PIECE = regex.compile(
+    r"^(?:\d+-)?(?:" + "|".join(regex.escape(c) for c in _doc_kind_codes()) + r")/\p{Lu}")
+
+
+def is_body(b: Body, lead: bool = True) -> bool:
+    """Can ``b`` be named in a role?  Never a heading label; a lead must also look
+    like a body: known to the gazetteer, opening with a body head word ("Ban",
+    "Sở", "Ủy ban", "UBND" …) or a bare unit after a list ("xã").  A supporting
+    cell may name an unknown body ("Viettel Điện Biên"): kept, unmatched.
+
+    >>> from extractors.bodies import match_body
+    >>> [is_body(match_body(s)) for s in ("Phần thứ nhất", "IV.", "KL/TW, Chương", "Hợp tác xã Tân Phong", "Sở Y tế")]
+    [False, False, False, True, True]
+    >>> is_body(match_body("Viettel"))
+    False
+    >>> is_body(match_body("Viettel Điện Biên"), lead=False)
+    True
+    """
+    if RE_HEADING_LABEL.match(b.text) or RE_SYMBOL_PIECE.match(b.text):
+        return False
+    return not lead or b.matched or b.text.lower() in BARE_UNITS or looks_like_body(b.text)
+
+
+def _only_bodies(bodies, role: str, issues: list[str]) -> tuple[Body, ...]:
+    kept = []
+    for b in bodies:
+        if is_body(b, lead=role == "lead"):
+            kept.append(b)
+        else:
+            issues.append(f"{role} not a body: {b.text}")
+    return tuple(kept)
+
+
 def _table_assignments(doc: Document, ctx) -> list[Assignment]:
     out = []
     for table in doc.tables:
@@ -188,7 +242,7 @@ def _table_assignments(doc: Document, ctx) -> list[Assignment]:
                     issues.append(f"{role} cell repeats the task")
                     roles[role] = ()
                 else:
-                    roles[role] = tuple(b for _, _, b in bodies_in(value, *ctx))
+                    roles[role] = _only_bodies((b for _, _, b in bodies_in(value, *ctx)), role, issues)
             out_cell = cell("output")
             output = out_cell.value if out_cell else ""
             if output and any(_same(output, t) for t in task_values):
@@ -239,8 +293,8 @@ def _label_assignments(doc: Document, ctx) -> list[Assignment]:
         if sec is None:
             continue
         issues = [] if g.get("lead") else ["lead label missing"]
-        lead = tuple(b for _, _, b in bodies_in(g.get("lead", ""), *ctx))
-        support = tuple(b for _, _, b in bodies_in(g.get("support", ""), *ctx))
+        lead = _only_bodies((b for _, _, b in bodies_in(g.get("lead", ""), *ctx)), "lead", issues)
+        support = _only_bodies((b for _, _, b in bodies_in(g.get("support", ""), *ctx)), "support", issues)
         due = normalise_times(g["due"]) or g["due"] if "due" in g else ""
         out.append(Assignment(doc.doc_id, sec.text, sec.start, sec.end, lead, support, g.get("output", ""),
                               "", due, "label", sec.path, None, tuple(issues)))
@@ -269,45 +323,77 @@ ADVERBIAL = ("căn cứ", "thường xuyên", "kịp thời", "tích cực", "t�
 _LETTER = r"[^\W\d_]"
 
 
-def _trie(words) -> str:
-    """An alternation of literal phrases as a character trie (spaces match any run of
-    spaces): ``re`` then tries one branch per position instead of every phrase; at a
-    branch point the longer phrase is tried first."""
+def _trie(words, after_first: str = "", tails: dict[str, str] | None = None) -> str:
+    """An alternation of literal phrases as a character trie (a space matches any run
+    of spaces, "\\0" one space): ``re`` then tries one branch per position instead of every phrase, and
+    skips fast to the possible first letters.  At a branch point the longer phrase
+    is tried first.  ``after_first`` is checked after the first letter, ``tails[w]``
+    after the whole of ``w``."""
+    tails = tails or {}
     root: dict = {}
     for w in words:
         node = root
         for ch in w:
             node = node.setdefault(ch, {})
-        node[""] = {}
+        node[""] = tails.get(w, "")
 
-    def emit(node: dict) -> str:
-        alts = [(r"\s+" if ch == " " else re.escape(ch)) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+    def emit(node: dict, depth: int) -> str:
+        alts = [(r"\s+" if ch == " " else " " if ch == "\0" else re.escape(ch)) + (after_first if depth == 0 else "") + emit(node[ch], depth + 1)
+                for ch in sorted(k for k in node if k)]
         if "" in node:
-            alts.append("")
+            alts.append(node[""])
         return "" if not alts else alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
-    return emit(root)
+    return emit(root, 0)
 
 
-# Stdlib ``re`` with a trie runs this about 3× faster than ``regex`` with a flat
-# alternation, and verbs are sought over the whole of every document.  Three
-# verbs are also parts of nouns ("chương trình", "thành lập", "các tổ chức"):
-# one fixed-width lookbehind per excluded word.
+# Three verbs are also the ends of nouns ("chương trình", "thành lập", "các tổ
+# chức"): a lookbehind over the whole noun, checked after the verb.
+NOT_VERB_AFTER = {
+    "trình": ("chương", "quá", "công", "lộ", "tờ", "đệ", "thuyết", "giải", "thành", "xác", "thiết"),
+    "lập": ("thành", "thiết", "xác"),
+    "tổ chức": ("các", "những", "và các", "cơ quan,"),
+}
+# Stdlib ``re`` with a trie runs this several times faster than ``regex`` with a
+# flat alternation, and verbs are sought over the whole of every document.  That
+# a verb starts a word is checked after its first letter, so the pattern opens
+# with a letter (``re`` skips to those).
 RE_VERB = re.compile(
-    rf"(?<!{_LETTER})(?:"
-    + "".join(f"(?<!{w} )" for w in ("chương", "quá", "công", "lộ", "tờ", "đệ", "thuyết", "giải", "thành", "xác", "thiết"))
-    + "trình|" + "".join(f"(?<!{w} )" for w in ("thành", "thiết", "xác")) + "lập|"
-    + "".join(f"(?<!{w} )" for w in ("các", "những", "và các", "cơ quan,")) + "tổ chức|"
-    + _trie(v for v in DUTY_VERBS if v not in ("trình", "lập", "tổ chức"))
-    + rf")(?!{_LETTER})"
+    _trie((v.replace(" ", "\0") if v == "tổ chức" else v for v in DUTY_VERBS), after_first=rf"(?<!{_LETTER}.)",
+          tails={v.replace(" ", "\0") if v == "tổ chức" else v: "".join(f"(?<!{w} {v})" for w in ws)
+                 for v, ws in NOT_VERB_AFTER.items()})
+    + rf"(?!{_LETTER})"
 )
-RE_PAST = regex.compile(r"(?:đã|đang|từng|vừa|được)\s+$")
+RE_PAST = re.compile(r"(?:đã|đang|từng|vừa|được)\s+$")
 RE_DUTY_SECTION = regex.compile(
     r"tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|lộ\s+trình|chế\s+độ\s+(?:thông\s+tin\s+)?báo\s+cáo"
     r"|nhiệm\s+vụ\s+(?:của|cụ\s+thể\s+của)\s+(?:các\s+)?(?:cơ\s+quan|tổ\s+chức|đơn\s+vị|sở|ban|ngành|địa)"
     r"|nội\s+dung\s+thực\s+hiện|kinh\s+phí\s+thực\s+hiện|hướng\s+dẫn,\s+kiểm\s+tra",
     regex.I,
 )
+# Outside the sections that distribute work, a section that states goals or
+# reports results ("Mục tiêu cụ thể", "Một số chỉ tiêu", "Kết quả đạt được",
+# "Thực trạng") holds no duties: "Hằng năm, 100% MTTQ các cấp chủ trì …" is a
+# target there, "MTTQ chủ trì …" under "Kết quả đạt được" a past result.  The
+# innermost title that says which decides ("MỤC TIÊU, NHIỆM VỤ, GIẢI PHÁP" says both).
+RE_NO_DUTY_SECTION = regex.compile(
+    r"mục\s+tiêu|chỉ\s+tiêu|kết\s+quả\s+(?:đạt\s+được|hoạt\s+động|thực\s+hiện)|thực\s+trạng|tình\s+hình"
+    r"|hạn\s+chế|nguyên\s+nhân|bài\s+học|sự\s+cần\s+thiết|căn\s+cứ|quan\s+điểm", regex.I)
+RE_TASK_SECTION = regex.compile(r"nhiệm\s+vụ|giải\s+pháp|nội\s+dung|tổ\s+chức\s+thực\s+hiện", regex.I)
+
+
+def _states_no_duties(titles: list[str]) -> bool:
+    for t in titles:
+        if len(t) >= 100:
+            continue  # an item whose title is its whole paragraph
+        none, task = RE_NO_DUTY_SECTION.search(t), RE_TASK_SECTION.search(t)
+        if none and not task:
+            return True
+        if task and not none:
+            return False
+    return False
+
+
 RE_TIME_START = regex.compile(r"^(?:định\s+kỳ|h[ằà]ng|mỗi|trong|trước|sau|từ|đến|năm|quý|tháng|giai\s+đoạn|\d)", regex.I)
 RE_DIRECT = regex.compile(r"(?:chỉ\s+đạo|lãnh\s+đạo|giao|đề\s+nghị|yêu\s+cầu)\s*$", regex.I)
 RE_ITEM_LABEL = regex.compile(r"^[ \t]*(?:(?:[IVX]+|\d+(?:\.\d+)*)[.)]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-+•])[ \t]*(?:[-:.][ \t]*)?", regex.M)
@@ -366,7 +452,7 @@ class _Prose:
         return out
 
     def bodies(self, a: int, b: int, strict: bool = True) -> tuple[Body, ...]:
-        return tuple(body for _, _, body in bodies_in(self.text[a:b], *self.ctx, strict=strict))
+        return tuple(body for _, _, body in bodies_in(self.text[a:b], *self.ctx, strict=strict) if is_body(body))
 
     def is_body_list(self, a: int, b: int) -> bool:
         s = self.text[a:b].strip(" ,;")
@@ -377,8 +463,9 @@ class _Prose:
         s_np = RE_PAREN_REMARK.sub("", s)
         pieces = split_bodies(s_np)
         # a bare unit after a comma shares the head before it ("Ủy ban nhân dân xã, phường")
-        return bool(pieces) and looks_like_body(s_np) and all(
-            looks_like_body(s_np[x:y]) or s_np[x:y].lower() in BARE_UNITS for x, y in pieces)
+        return bool(pieces) and looks_like_body(s_np) and not RE_SYMBOL_PIECE.match(s_np) and all(
+            (looks_like_body(s_np[x:y]) or s_np[x:y].lower() in BARE_UNITS)
+            and not RE_HEADING_LABEL.match(s_np[x:y]) for x, y in pieces)
 
     def subject(self, lo: int, v: int, strong: bool) -> tuple[int, int] | None:
         """The body list ending just before the verb at ``v`` (sentence starts at ``lo``)."""
@@ -479,7 +566,9 @@ def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
         if tab >= 0:  # a table ends the prose of its section
             b = text.rfind("\n", a, tab) + 1 or a
         # a short title says what a section is about; an item's title is its whole paragraph
-        duty = any(RE_DUTY_SECTION.search(t) for t in _titles(doc.section_of(a), by_id) if len(t) < 100)
+        titles = _titles(doc.section_of(a), by_id)
+        duty = any(RE_DUTY_SECTION.search(t) for t in titles if len(t) < 100)
+        no_duty = not duty and _states_no_duties(titles)
         nl = text.find("\n", a, b)
         while 0 <= nl < b - 1 and text[nl + 1].islower() and text[nl - 1] not in ".:;":
             nl = text.find("\n", nl + 1, b)  # a heading hard-wrapped over two lines
@@ -515,7 +604,7 @@ def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
             else:
                 out.append(p.make(inherited, h0, b, "prose"))
             continue
-        found = _sentence_assignments(p, h0, b, duty)
+        found = [] if no_duty else _sentence_assignments(p, h0, b, duty)
         out.extend(p.make(lead, x, y, "prose") for lead, x, y in found)
         if not found and duty and lab and lab.group().strip().startswith("(") and RE_TIME_WORD.search(text, h0, b):
             out.append(p.make((), h0, b, "prose", ("lead not named",)))

@@ -247,6 +247,11 @@ def _resolve_cached(key: str) -> tuple[Entry | None, float, str]:
     return _resolve(key)
 
 
+@lru_cache(maxsize=65536)
+def _body_key_cached(text: str) -> str:
+    return body_key(text)
+
+
 def match_body(name: str, doc_level: str | None = None, province: str | None = None,
                commune: str | None = None) -> Body:
     """Resolve a written body name against the gazetteer.
@@ -258,7 +263,7 @@ def match_body(name: str, doc_level: str | None = None, province: str | None = N
     False
     """
     text = " ".join(name.split())
-    entry, score, hint = _resolve_cached(body_key(text))
+    entry, score, hint = _resolve_cached(_body_key_cached(text))
     level = _level_for(entry, hint, doc_level)
     juris = jurisdiction_of(level, province, commune)
     if entry is None:

@@ -15,7 +15,7 @@ from pipeline.analyse import analyse
 from vn_fixtures import ALL_DOCS
 
 
-# An Assignment serialises its span text as "task" (its ``text`` is a property, not a field).
+# Every record serialises its span text as "text"; "task" is an Assignment's alias for it.
 TEXT_KEYS = ("text", "task")
 
 
@@ -99,8 +99,6 @@ def _span_without_text(obj: Any, where: str = "") -> Iterator[str]:
             yield from _span_without_text(v, f"{where}[{i}]")
 
 
-@pytest.mark.xfail(strict=True, reason="extractors/assignments.py: Assignment serialises its span text as 'task'; "
-                   "'text' is a property that to_dict() leaves out, so records do not share the start/end/text shape")
 def test_every_record_with_a_span_serialises_its_text():
     from vn_fixtures import corpus_doc
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.assignments import find_assignments, normalise_times
+from extractors.assignments import Assignment, find_assignments, is_body, normalise_times
+from extractors.bodies import match_body
 from extractors.document import Document
 from extractors.ingest import ingest
 from extractors.normalize import normalize
@@ -64,12 +65,52 @@ MUST_NOT = [
     HEADER + "Tổ chức hội nghị cấp tỉnh sơ kết đánh giá kết quả.",
     HEADER + "Đoàn viên, hội viên tham gia tích cực các phong trào.",
     HEADER + "I. MỤC TIÊU\n\n1. Mục tiêu chung\n\nNâng cao chất lượng hoạt động của Mặt trận.",
+    # outside the sections that distribute work, goals and reported results hold no duties
+    HEADER + "I. MỤC TIÊU\n\n2. Mục tiêu cụ thể\n\nHằng năm, Ủy ban MTTQ xã chủ trì thực hiện ít nhất 03 cuộc giám sát.",
+    HEADER + "II. MỤC TIÊU\n\n2. Một số chỉ tiêu cụ thể\n\n(11) Hằng năm, 100% Mặt trận Tổ quốc các cấp chủ trì phối hợp giám sát.",
+    HEADER + "Phần thứ nhất\n\nI. KẾT QUẢ ĐẠT ĐƯỢC\n\nHàng năm, MTTQ chủ trì phối hợp tổ chức từ 3-5 hội nghị góp ý.",
+    HEADER + "I. THỰC TRẠNG\n\nBan Dân vận Tỉnh ủy có trách nhiệm theo dõi phong trào, nhưng còn hạn chế.",
+    # a heading label or a document symbol cut by a line break is never a lead
+    HEADER + "Phần thứ nhất: chủ trì, phối hợp với Sở Y tế tổ chức hội nghị.",
+    DUTY + "Chương II: có trách nhiệm hướng dẫn thực hiện.",
+    DUTY + "KL/TW, Chương trình hành động số 31-CTr/TW chịu trách nhiệm tổ chức thực hiện.",
 ]
 
 
 @pytest.mark.parametrize("text", MUST_NOT, ids=[t[len(HEADER):][:40] for t in MUST_NOT])
 def test_not_assignments(text):
     assert leads(text) == []
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Phần thứ nhất", False), ("PHẦN THỨ HAI", False), ("Chương II", False), ("Mục 3", False), ("IV.", False),
+    ("KL/TW, Chương", False), ("75-KL/TW", False), ("Viettel", False), ("Nâng cao chất lượng", False),
+    ("Sở Y tế", True), ("Ban Dân vận Tỉnh ủy", True), ("UBND/HĐND", True), ("Hợp tác xã Tân Phong", True),
+    ("Phòng Văn hóa - Xã hội", True), ("Trung tâm Chính trị", True), ("xã", True),
+])
+def test_what_can_lead(text, lead):
+    assert is_body(match_body(text)) is lead
+
+
+def test_a_supporting_cell_may_name_an_unknown_body():
+    assert is_body(match_body("Viettel Điện Biên"), lead=False)
+    assert not is_body(match_body("Phần thứ nhất"), lead=False)
+
+
+def test_heading_labels_in_a_role_table_are_reported_not_kept():
+    text = HEADER + ("TT\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+                     "1\tTuyên truyền\tPhần thứ nhất\tSở Y tế\tNăm 2027\n")
+    [a] = [a for a in find_assignments(Document.from_text(text)) if a.source == "table"]
+    assert a.lead == () and "lead not a body: Phần thứ nhất" in a.issues
+    assert [b.text for b in a.support] == ["Sở Y tế"]
+
+
+def test_an_assignment_has_the_record_shape():
+    doc = Document.from_text(HEADER + "Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính tham mưu bố trí biên chế.")
+    [a] = find_assignments(doc)
+    d = a.to_dict()
+    assert d["text"] == d["task"] == doc.raw[d["start"]:d["end"]]
+    assert Assignment("x", "abc", 0, 3, (), ()).text == "abc"
 
 
 def test_labels():
@@ -118,5 +159,6 @@ def test_offsets_point_at_raw_text(path):
     r = ingest(path)
     doc = segment(r.doc_id, normalize(r.raw))
     for a in find_assignments(doc):
-        assert r.raw[a.start:a.end] == a.task
+        assert r.raw[a.start:a.end] == a.task == a.text
+        assert all(is_body(b) for b in a.lead), a.lead
         assert a.source in ("table", "prose", "label")

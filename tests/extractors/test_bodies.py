@@ -106,3 +106,60 @@ def test_find_bodies_in_prose_keeps_raw_offsets():
     assert [m.text for m in found][-2:] == ["Ban Thường trực Uỷ ban MTTQ tỉnh", "Hội LHPN tỉnh"]
     assert all(raw[m.start:m.end] == m.text for m in found)
     assert found[-1].body.canonical == "Hội Liên hiệp Phụ nữ"
+
+
+# --- the alias pattern (mention_spans without spaCy) ----------------------------
+
+from extractors.bodies import alias_pattern, fold_for_match, new_tones  # noqa: E402
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Uỷ ban", "Ủy ban"), ("hoà bình", "hòa bình"), ("khoẻ", "khỏe"), ("THUỶ", "THỦY"),
+    ("quý", "quý"), ("hoàng", "hoàng"), ("khuỷu", "khuỷu"), ("ngoài", "ngoài"),
+])
+def test_new_tones_moves_only_open_syllables_and_keeps_length(old, new):
+    assert new_tones(old) == new and len(new_tones(old)) == len(old)
+
+
+def test_fold_keeps_every_offset():
+    s = "Uỷ ban MTTQ tỉnh İstanbul HOÀ"
+    assert len(fold_for_match(s)) == len(s)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one-word names only as written; longer names in any case
+    ("Gửi báo cáo kết quả, đoàn viên tham gia", []),
+    ("ban dân vận tỉnh ủy chủ trì", ["ban dân vận tỉnh ủy"]),
+    # old tone placement in the text still matches, offsets exact
+    ("Uỷ ban MTTQ tỉnh và Hội LHPN", ["Uỷ ban MTTQ tỉnh", "Hội LHPN"]),
+    # dashes may touch their neighbours or not
+    ("Sở Lao động-Thương binh và Xã hội; Sở LĐ - TB&XH", ["Sở Lao động-Thương binh và Xã hội", "Sở LĐ - TB&XH"]),
+    # a name overlapping a longer one gives way to the longest shorter name at its start
+    ("Ban Thường vụ Tỉnh ủy đối với MTTQ và các đoàn thể chính trị - xã hội.",
+     ["Ban Thường vụ Tỉnh ủy", "MTTQ", "các đoàn thể chính trị - xã hội"]),
+    ("Bí thư chi bộ thôn, tổ dân phố tổ chức giao ban", ["chi bộ thôn"]),
+    # a name is never cut out of a word
+    ("Sởi, UBNDX", []),
+])
+def test_mention_spans(text, expected):
+    assert [text[a:b] for a, b in mention_spans(text)] == expected
+
+
+def test_alias_pattern_builds_fast_and_once():
+    import time
+
+    alias_pattern.cache_clear()
+    gazetteer.cache_clear()
+    t = time.process_time()
+    ap = alias_pattern()
+    assert time.process_time() - t < 0.3
+    assert alias_pattern() is ap and "MTTQ" in ap.exact
+
+
+def test_find_bodies_records_share_the_record_shape():
+    raw = "TỈNH ỦY TUYÊN QUANG\n\nBan Dân vận Tỉnh uỷ phối hợp với Sở Y tế."
+    doc = Document.from_text(raw)
+    for m in find_bodies(doc):
+        d = m.to_dict()
+        assert raw[d["start"]:d["end"]] == d["text"]
+        assert {"canonical", "level", "family", "matched"} <= set(d["body"])
