@@ -8,6 +8,7 @@ span it came from.  A span of the normalised text is mapped back with
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -134,11 +135,19 @@ def normalize(raw: str, steps: Sequence[Step] | None = None) -> Normalized:
     return Normalized(raw, text, starts, ends, tuple(s.name for s in steps))
 
 
-def regex_step(name: str, description: str, example: tuple[str, str], pattern: str, repl) -> Step:
-    """A step made of one pattern; ``repl`` is a string or ``match -> str``."""
-    rx = regex.compile(pattern, regex.M | regex.V1)
+def regex_step(name: str, description: str, example: tuple[str, str], pattern: str, repl,
+               trigger: Callable[[str], bool] | None = None, module=regex) -> Step:
+    """A step made of one pattern; ``repl`` is a string or ``match -> str``.
+
+    ``trigger`` is a cheap test that the pattern can match at all (scanning a
+    long text costs more than a substring test); ``module`` may be the stdlib
+    ``re`` for patterns without Unicode properties, which it runs faster.
+    """
+    rx = module.compile(pattern, module.M)
 
     def find(text: str) -> Iterable[Edit]:
+        if trigger is not None and not trigger(text):
+            return
         for m in rx.finditer(text):
             out = repl(m) if callable(repl) else m.expand(repl)
             if out != m.group():
@@ -155,6 +164,7 @@ nfc = regex_step(
     ("ho\u0300a", "hòa"),
     r"\P{M}\p{M}+",
     lambda m: unicodedata.normalize("NFC", m.group()),
+    trigger=lambda text: not unicodedata.is_normalized("NFC", text),
 )
 
 SPACE_CHARS = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -180,6 +190,7 @@ markdown_tables = regex_step(
     r"^[ \t]*\|(?:(.*)\|)?[ \t]*$\n?",
     lambda m: "" if m.group(1) is None or regex.fullmatch(r"[\s|:\-]*", m.group(1)) else
     "\t".join(c.strip() for c in m.group(1).split("|")) + ("\n" if m.group().endswith("\n") else ""),
+    trigger=lambda text: "|" in text,
 )
 
 markdown = regex_step(
@@ -217,29 +228,51 @@ def _retone(word: str) -> str:
     return word
 
 
-tone_placement = regex_step(
+RE_OLD_TONE = regex.compile(r"[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ]")
+RE_WORD_TAIL = regex.compile(r"\w*")
+
+
+def _find_old_tones(text: str) -> Iterable[Edit]:
+    """Words holding an old-style vowel pair ("oá", "uỷ"), rewritten by underthesea's table."""
+    last_end = -1
+    for m in RE_OLD_TONE.finditer(text):
+        if m.start() < last_end:
+            continue
+        start = m.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        end = RE_WORD_TAIL.match(text, m.end()).end()
+        last_end = end
+        word = text[start:end]
+        fixed = _retone(word)
+        if fixed != word:
+            yield Edit(start, end, (fixed,))
+
+
+tone_placement = Step(
     "tone_placement",
     "old tone placement becomes the new one (underthesea's token table): khoá→khóa, Uỷ→Ủy, hoà→hòa",
     ("Uỷ ban khoá XI", "Ủy ban khóa XI"),
-    r"\b\w*(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])\w*\b",
-    lambda m: _retone(m.group()),
+    _find_old_tones,
 )
 
 
-def _load_ocr_slips() -> list[tuple[regex.Pattern, str]]:
+def _load_ocr_slips() -> list[tuple[str, str]]:
     with open(DATA / "ocr_slips.tsv", encoding="utf-8", newline="") as f:
-        return [(regex.compile(r["pattern"]), r["replacement"]) for r in csv.DictReader(f, delimiter="\t")]
+        return [(r["pattern"], r["replacement"]) for r in csv.DictReader(f, delimiter="\t")]
 
 
 OCR_SLIPS = _load_ocr_slips()
+# One alternation over every row (a row's "(?m)" becomes the global flag), so
+# the text is scanned once; the first row that matches at a position wins.
+RE_OCR = regex.compile(
+    "|".join(f"(?P<s{i}>{p.replace('(?m)', '')})" for i, (p, _) in enumerate(OCR_SLIPS)), regex.M
+)
 
 
 def _find_ocr(text: str) -> Iterable[Edit]:
-    edits = []
-    for rx, repl in OCR_SLIPS:
-        edits.extend(Edit(m.start(), m.end(), (repl,)) for m in rx.finditer(text))
-    edits.sort(key=lambda e: e.start)
-    return edits
+    for m in RE_OCR.finditer(text):
+        yield Edit(m.start(), m.end(), (OCR_SLIPS[int(m.lastgroup[1:])][1],))
 
 
 ocr_slips = Step(
@@ -257,7 +290,7 @@ ocr_slips = Step(
 PAGE_FURNITURE = r"(?:\d{1,3}|=+[ \t]*Trang[ \t]+\d+[ \t]*=+)"
 LIST_LABEL = r"[a-zđ][).](?:\s|$)"
 RE_PAGE_BREAK = regex.compile(
-    rf"(?<=[\p{{Ll}},;\d])[ \t]*\n(?:[ \t]*\n)*(?:[ \t]*{PAGE_FURNITURE}?[ \t]*\n)(?:[ \t]*(?:{PAGE_FURNITURE}[ \t]*)?\n)*"
+    rf"\n(?<=[\p{{Ll}},;\d]\n)(?:[ \t]*\n)*(?:[ \t]*{PAGE_FURNITURE}?[ \t]*\n)(?:[ \t]*(?:{PAGE_FURNITURE}[ \t]*)?\n)*"
     rf"[ \t]*(?=\p{{Ll}})(?!{LIST_LABEL})",
     regex.M,
 )
@@ -271,11 +304,13 @@ page_breaks = Step(
 
 # Footnote blocks ("¹ …" lines) printed between the two halves of a sentence.
 RE_FOOTNOTE_SPLIT = regex.compile(
-    r"(?<=[\p{Ll},;])[ \t]*\n(?P<notes>(?:[ \t]*\n)*(?:[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+[^\n]*\n(?:[ \t]*\n)*)+)[ \t]*(?!" + LIST_LABEL + r")(?P<cont>\p{Ll}[^\n]*)"
+    r"\n(?<=[\p{Ll},;]\n)(?P<notes>(?:[ \t]*\n)*(?:[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+[^\n]*\n(?:[ \t]*\n)*)+)[ \t]*(?!" + LIST_LABEL + r")(?P<cont>\p{Ll}[^\n]*)"
 )
 
 
 def _find_footnote_splits(text: str) -> Iterable[Edit]:
+    if not any(c in text for c in "¹²³⁴⁵⁶⁷⁸⁹⁰"):
+        return
     for m in RE_FOOTNOTE_SPLIT.finditer(text):
         a, b = m.span("notes")
         notes = text[a:b]
@@ -291,14 +326,27 @@ footnotes = Step(
     _find_footnote_splits,
 )
 
+def _trim_spaces(m) -> str:
+    if m.group("nl"):
+        return "\n\n"
+    if m.group("run"):
+        return " "
+    if m.group("trail"):
+        # trailing tabs of a table row are its empty last cells: only a line
+        # without other tabs loses them
+        line_start = m.string.rfind("\n", 0, m.start()) + 1
+        if "\t" in m.string[line_start : m.start()]:
+            return m.group().strip(" ")
+    return ""
+
+
 spaces = regex_step(
     "spaces",
     "runs of spaces become one; line ends are trimmed; three or more newlines become two",
     ("a  b \t\n\n\n\nc", "a b\n\nc"),
-    # trailing tabs of a table row are its empty last cells: only a line without
-    # other tabs loses them
-    r"(?P<trail>(?<=^[^\t\n]*)[ \t]+$|[ ]+$)|(?P<run>(?<=\S) {2,}(?=\S))|(?P<lead>^ +)|(?P<nl>\n{3,})",
-    lambda m: "\n\n" if m.group("nl") else (" " if m.group("run") else ""),
+    r"(?P<trail>[ \t]+$)|(?P<run>(?<=\S) {2,}(?=\S))|(?P<lead>^ +)|(?P<nl>\n{3,})",
+    _trim_spaces,
+    module=re,
 )
 
 DEFAULT_STEPS: tuple[Step, ...] = (

@@ -27,6 +27,7 @@ EXTRACTORS: tuple[tuple[str, str, str], ...] = (
     ("targets", "extractors.targets", "find_targets"),
     ("assignments", "extractors.assignments", "find_assignments"),
     ("deadlines", "extractors.deadlines", "find_deadlines"),
+    ("bodies", "extractors.bodies", "find_bodies"),
 )
 
 
@@ -75,6 +76,12 @@ def extract_records(doc: Document, timings: dict[str, float] | None = None) -> d
             timings[key] = time.perf_counter() - t
     for rec in out.get("citations", []):
         rec["context"] = context_of(doc.raw, rec["start"], rec["end"])
+    if "deadlines" in out:
+        from extractors.links import link_deadlines
+
+        bounded = {k: out[k] for k in ("assignments", "targets") if k in out}
+        for rec, links in zip(out["deadlines"], link_deadlines(out["deadlines"], bounded)):
+            rec["bounds"] = links
     return out
 
 

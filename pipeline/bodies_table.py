@@ -44,3 +44,8 @@ def bodies_table(assignments: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.
     if len(df):
         df = df.sort_values(["n_documents", "lead_roles", "canonical"], ascending=[False, False, True], ignore_index=True)
     return df.astype({"n_documents": "int64", "lead_roles": "int64", "support_roles": "int64"})
+
+
+def bodies_stage(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], out, inputs) -> None:
+    """Corpus stage: the ``bodies`` table (canonical body, level, family, documents, lead and support roles)."""
+    tables["bodies"] = bodies_table(tables["assignments"])

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .store import atomic_write_table
 
-RECORD_KEYS = ("citations", "targets", "results", "assignments", "deadlines")
+RECORD_KEYS = ("citations", "targets", "results", "assignments", "deadlines", "bodies")
 
 
 def documents_table(documents: list[dict[str, Any]]) -> pd.DataFrame:
