@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, Record):
         return value.to_dict()
     if isinstance(value, enum.Enum):
@@ -30,7 +36,11 @@ class Record:
     __slots__ = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        cls = type(self)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:  # dataclasses.fields() is slow: look the names up once per class
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        return {name: _plain(getattr(self, name)) for name in names}
 
 
 class Status(str, enum.Enum):
