@@ -56,6 +56,8 @@ INDEX_FLUSH_SECONDS = 30.0
 # An index entry is trusted only for files last modified this long before the
 # index was saved: a file rewritten within the same clock tick keeps its mtime.
 RACY_SECONDS = 2.0
+# Parsed text-less documents kept in memory between the corpus stages' passes (estimated bytes).
+DOCUMENT_MEMORY_BYTES = int(os.environ.get("VNPOLICY_DOCUMENT_MEMORY_MB", "512")) * 1024 * 1024
 
 Progress = Callable[[int, int, str], None]
 
@@ -186,31 +188,64 @@ class _Entry:
 
 
 class DocumentSet(Sequence):
-    """The processed documents of a run, in input order, read one at a time from the cache.
+    """The processed documents of a run, in input order, read from the cache when asked for.
 
     Holding 10,000 parsed documents would take several GB; this holds three
-    strings per document.  Iterating twice reads the cache twice.
+    strings per document, plus parsed documents up to ``budget`` bytes
+    (estimated): corpus stages read the documents many times, and re-parsing
+    costs about as much as a small corpus's whole corpus stage.  The first
+    documents that fit stay parsed (a scan over more documents than an LRU
+    holds would never hit); the rest are read again on every pass.
     """
 
-    def __init__(self, out: Path, entries: list[_Entry]) -> None:
+    # Parsed JSON takes about this many times its size in bytes.
+    PARSED_PER_JSON_BYTE = 3.5
+
+    def __init__(self, out: Path, entries: list[_Entry], budget: int | None = None) -> None:
         self.out = Path(out)
         self._entries = entries
+        self.budget = DOCUMENT_MEMORY_BYTES if budget is None else budget
+        self._pinned: dict[int, dict[str, Any]] = {}
+        self._pinned_bytes = 0.0
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
-            return DocumentSet(self.out, self._entries[i])
-        e = self._entries[i]
-        doc = json.loads((self.out / ".cache" / f"{e.key}.json").read_bytes())
-        doc["doc"] = e.doc_id
-        doc.setdefault("source", {})["path"] = e.path
-        return SlimDocument(doc, self.out)
+            return DocumentSet(self.out, self._entries[i], self.budget)
+        if i < 0:
+            i += len(self._entries)
+        doc = self._pinned.get(i)
+        if doc is None:
+            e = self._entries[i]
+            data = self._read(e)
+            doc = json.loads(data)
+            doc["doc"] = e.doc_id
+            doc.setdefault("source", {})["path"] = e.path
+            cost = len(data) * self.PARSED_PER_JSON_BYTE
+            if self._pinned_bytes + cost <= self.budget:
+                self._pinned[i] = doc
+                self._pinned_bytes += cost
+        return SlimDocument(doc, self.out)  # a shallow copy: a consumer's new keys do not leak
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for i in range(len(self._entries)):
             yield self[i]
+
+    def _read(self, e: _Entry) -> bytes:
+        """The cache entry; if it was damaged since, rebuilt from ``documents/`` (same content, plus text)."""
+        path = self.out / ".cache" / f"{e.key}.json"
+        try:
+            data = path.read_bytes()
+            json.loads(data)
+            return data
+        except (OSError, ValueError):
+            doc = json.loads((self.out / "documents" / doc_filename(e.doc_id)).read_bytes())
+            doc.pop("text", None)
+            data = _dumps(doc)
+            atomic_write_bytes(path, data)
+            return data
 
     @property
     def ids(self) -> list[str]:
@@ -488,7 +523,9 @@ def run(
     fingerprint = _corpus_fingerprint(rows, keys, inputs_list)
     corpus_skipped = False
     if corpus_stages:
-        if not force and fingerprint == index.corpus:
+        # Skipped only when nothing at all was (re)written and the outputs are still there (`make clean`).
+        if not force and not tasks and fingerprint == index.corpus and (out / "tables").is_dir() \
+                and (out / "run.json").exists():
             corpus_skipped = True
         else:
             from .corpus import build_corpus_outputs
