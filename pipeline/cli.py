@@ -73,12 +73,16 @@ def citations(paths: List[Path] = typer.Argument(None, help="Files or folders (d
     if registry is None or registry.empty:
         console.print("no citations")
         raise typer.Exit(0)
-    t = RichTable(title="Citation index (most cited first)")
-    for col in ("symbol", "kind", "issuer", "dates", "n_citing_docs", "n_mentions", "status"):
-        t.add_column(col)
-    for _, r in registry.head(top).iterrows():
-        t.add_row(*(str(r.get(c, "")) for c in ("symbol", "kind", "issuer", "dates", "n_citing_docs", "n_mentions", "status")))
-    Console().print(t)
+    t = RichTable(title="Citation index (most cited first)", show_lines=False)
+    for col in ("document", "kind", "issuer", "dates stated", "scope", "citing docs", "mentions", "conflict"):
+        t.add_column(col, overflow="fold")
+    for r in registry.head(top).to_dict("records"):
+        dates = r.get("dates")
+        dates = ", ".join(dates) if isinstance(dates, (list, tuple)) else str(dates or "")
+        t.add_row(r.get("symbol") or r.get("name") or "", r.get("kind") or "", r.get("issuer") or "", dates,
+                  "national" if r.get("national") else (r.get("jurisdiction") or ""),
+                  str(r.get("n_citing_docs", "")), str(r.get("n_mentions", "")), "yes" if r.get("has_conflict") else "")
+    Console(width=max(Console().width, 140)).print(t)
 
 
 @app.command()
