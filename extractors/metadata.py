@@ -14,7 +14,7 @@ from pathlib import Path
 import regex
 
 from .jurisdiction import fold, is_city, match_commune, match_province
-from .normalize import Normalized
+from .normalize import Normalized, finditer_at, line_starts, positions
 from .records import Evidence, Field, Metadata, Section, Status
 
 DATA = Path(__file__).parent / "data"
@@ -63,6 +63,15 @@ RE_RECIPIENTS = regex.compile(r"^[ \t]*Nơi nh[ậâ]n\s*:?", regex.M)
 RE_PERSON = regex.compile(r"^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,4})[ \t]*$", regex.M)
 RE_PROVINCE_MENTION = regex.compile(r"(?:\b(?:tỉnh|TỈNH|Tỉnh|thành phố|THÀNH PHỐ|Thành phố|TỈNH ỦY|Tỉnh ủy|TỈNH UỶ)\s+)(?P<name>\p{Lu}\p{L}*(?:\s+\p{Lu}\p{L}*){0,2})")
 RE_COMMUNE_MENTION = regex.compile(r"\b(?:xã|XÃ|Xã)\s+(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,2})")
+# Every match of the two patterns above starts with one of these words: they
+# are tried only where ``str.find`` sees one (see normalize.finditer_at),
+# which finds the same matches as a scan of the whole text, about twice as fast.
+PROVINCE_WORDS = ("tỉnh", "TỈNH", "Tỉnh", "thành phố", "THÀNH PHỐ", "Thành phố")
+COMMUNE_WORDS = ("xã", "XÃ", "Xã")
+
+
+def _mentions(rx, text: str, words: tuple[str, ...]):
+    return finditer_at(rx, text, [i for w in words for i in positions(text, w)])
 NATIONAL_CODES = {"TW", "CP", "TTg", "QH", "MTTW", "BCT", "BBT", "UBTVQH"}
 
 # Signature bodies ("T/M BAN THƯỜNG VỤ") → issuer name, by level of the document.
@@ -288,7 +297,8 @@ def _signer(norm: Normalized, signature) -> Field:
 def _recipients(norm: Normalized) -> Field:
     text = norm.text
     m = None
-    for m in RE_RECIPIENTS.finditer(text):
+    # the pattern only matches at the start of a line opening with "Nơi nh"
+    for m in finditer_at(RE_RECIPIENTS, text, line_starts(text, positions(text, "Nơi nh"))):
         pass
     if not m:
         return Field.missing("no 'Nơi nhận' block")
@@ -332,7 +342,7 @@ def _jurisdiction(norm: Normalized, head: str, place: str | None, symbol: Field,
     if prov_place is None:
         counts: Counter[str] = Counter()
         first_span: dict[str, tuple[int, int]] = {}
-        for m in RE_PROVINCE_MENTION.finditer(text):
+        for m in _mentions(RE_PROVINCE_MENTION, text, PROVINCE_WORDS):
             hit = _province_prefix(m.group("name"))
             if hit:
                 counts[hit.name] += 1
@@ -345,7 +355,7 @@ def _jurisdiction(norm: Normalized, head: str, place: str | None, symbol: Field,
     level = Field("tỉnh", Status.FOUND, province.evidence, "province") if province.status is Status.FOUND else Field.missing("no jurisdiction found")
     ccounts: Counter[str] = Counter()
     cspan: dict[str, tuple[int, int]] = {}
-    for m in RE_COMMUNE_MENTION.finditer(text):
+    for m in _mentions(RE_COMMUNE_MENTION, text, COMMUNE_WORDS):
         name = m.group("name")
         ccounts[name] += 1
         cspan.setdefault(name, m.span("name"))

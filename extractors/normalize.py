@@ -11,7 +11,8 @@ import csv
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -55,16 +56,27 @@ class Normalized:
     starts: array
     ends: array
     steps: tuple[str, ...]
+    # Sorted positions i where ``starts`` or ``ends`` decreases (map[i] < map[i-1]),
+    # i.e. where a step moved text; None when unknown.  A span without one
+    # inside maps to its end points, with no scan (see :func:`_apply`).
+    descents: list[int] | None = field(default=None, compare=False, repr=False)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw ``(start, end)`` covering normalised ``text[start:end]``."""
         if end <= start:
             pos = self.starts[start] if start < len(self.starts) else len(self.raw)
             return pos, pos
+        if self.monotone(start, end):
+            return self.starts[start], self.ends[end - 1]  # both maps non-decreasing here
         # min/max rather than the end points: a step may have moved text
         lo = min(self.starts[start:end])
         hi = max(self.ends[start:end])
         return lo, hi
+
+    def monotone(self, start: int, end: int) -> bool:
+        """No step moved text inside ``[start, end)``: every span in it maps to its end points."""
+        d = self.descents
+        return d is not None and (not d or (i := bisect_right(d, start)) == len(d) or d[i] >= end)
 
     def evidence(self, start: int, end: int) -> tuple[int, int, str]:
         """``(raw_start, raw_end, raw_text)`` for a normalised span."""
@@ -72,19 +84,40 @@ class Normalized:
         return lo, hi, self.raw[lo:hi]
 
 
-def _apply(text: str, starts: array | None, ends: array | None, edits: Iterable[Edit]):
+def _apply(text: str, starts: array | None, ends: array | None, edits: Iterable[Edit],
+           descents: list[int] | None = None):
+    """Apply ``edits``; returns (text, starts, ends, descents).
+
+    The maps are only built when ``starts`` is given.  ``descents`` are those
+    of the input maps (see :class:`Normalized`); the output's are carried
+    over from copied chunks and checked at the seams between chunks (a run
+    of one repeated value has none inside), so they cost O(edits), not O(n).
+    """
     out: list[str] = []
     new_starts = array("l")
     new_ends = array("l")
+    new_descents: list[int] | None = None if descents is None else []
     track = starts is not None
     pos = 0
+
+    def put(s_chunk, e_chunk, src: int | None = None) -> None:
+        """Append map chunks; ``src`` is their input position when copied."""
+        if new_descents is not None and s_chunk:
+            o = len(new_starts)
+            if o and (new_starts[-1] > s_chunk[0] or new_ends[-1] > e_chunk[0]):
+                new_descents.append(o)
+            if src is not None and descents:
+                i, j = bisect_right(descents, src), bisect_left(descents, src + len(s_chunk))
+                new_descents.extend(d - src + o for d in descents[i:j])
+        new_starts.extend(s_chunk)
+        new_ends.extend(e_chunk)
+
     for e in edits:
         if e.start < pos:
             continue  # overlapping edit: the earlier one wins
         out.append(text[pos : e.start])
         if track:
-            new_starts.extend(starts[pos : e.start])
-            new_ends.extend(ends[pos : e.start])
+            put(starts[pos : e.start], ends[pos : e.start], pos)
         if e.end > e.start:
             lo, hi = (starts[e.start], ends[e.end - 1]) if track else (0, 0)
         else:
@@ -98,23 +131,33 @@ def _apply(text: str, starts: array | None, ends: array | None, edits: Iterable[
                 out.append(piece)
                 if track:
                     if one_to_one:  # same length: keep per-character precision
-                        new_starts.extend(starts[e.start : e.end])
-                        new_ends.extend(ends[e.start : e.end])
+                        put(starts[e.start : e.end], ends[e.start : e.end], e.start)
                     else:
-                        new_starts.extend(array("l", [lo]) * len(piece))
-                        new_ends.extend(array("l", [hi]) * len(piece))
+                        put(array("l", [lo]) * len(piece), array("l", [hi]) * len(piece))
             else:
                 a, b = piece
                 out.append(text[a:b])
                 if track:
-                    new_starts.extend(starts[a:b])
-                    new_ends.extend(ends[a:b])
+                    put(starts[a:b], ends[a:b], a)
         pos = e.end
     out.append(text[pos:])
     if track:
-        new_starts.extend(starts[pos:])
-        new_ends.extend(ends[pos:])
-    return "".join(out), new_starts, new_ends
+        put(starts[pos:], ends[pos:], pos)
+    return "".join(out), new_starts, new_ends, new_descents
+
+
+_IOTA = array("l")  # 0, 1, 2, …: identity maps are slices of it (a copy, not a loop over ints)
+_IOTA_MAX = 1 << 22  # longer texts build their own rather than keep 32 MB around
+
+
+def _identity_maps(n: int) -> tuple[array, array]:
+    """``starts`` 0…n-1 and ``ends`` 1…n of an unchanged text."""
+    global _IOTA
+    if n + 1 > _IOTA_MAX:
+        return array("l", range(n)), array("l", range(1, n + 1))
+    if len(_IOTA) < n + 1:
+        _IOTA = array("l", range(min(_IOTA_MAX, max(n + 1, 2 * len(_IOTA), 1 << 16))))
+    return _IOTA[:n], _IOTA[1 : n + 1]
 
 
 def normalize(raw: str, steps: Sequence[Step] | None = None) -> Normalized:
@@ -128,32 +171,89 @@ def normalize(raw: str, steps: Sequence[Step] | None = None) -> Normalized:
     """
     steps = DEFAULT_STEPS if steps is None else steps
     text = raw
-    starts = array("l", range(len(raw)))
-    ends = array("l", range(1, len(raw) + 1))
+    starts, ends = _identity_maps(len(raw))
+    descents: list[int] | None = []
     for step in steps:
-        text, starts, ends = _apply(text, starts, ends, step.find(text))
-    return Normalized(raw, text, starts, ends, tuple(s.name for s in steps))
+        edits = list(step.find(text))
+        if edits:  # most steps find nothing in most documents: no copy then
+            text, starts, ends, descents = _apply(text, starts, ends, edits, descents)
+    return Normalized(raw, text, starts, ends, tuple(s.name for s in steps), descents)
 
 
 def regex_step(name: str, description: str, example: tuple[str, str], pattern: str, repl,
-               trigger: Callable[[str], bool] | None = None, module=regex) -> Step:
+               trigger: Callable[[str], bool] | None = None, module=regex,
+               candidates: Callable[[str], Iterable[int]] | None = None) -> Step:
     """A step made of one pattern; ``repl`` is a string or ``match -> str``.
 
     ``trigger`` is a cheap test that the pattern can match at all (scanning a
     long text costs more than a substring test); ``module`` may be the stdlib
     ``re`` for patterns without Unicode properties, which it runs faster.
+    ``candidates`` lists every position where the pattern could match (found
+    with ``str.find``); the pattern is then only tried there, which finds the
+    same matches as scanning every position (see :func:`finditer_at`).
     """
     rx = module.compile(pattern, module.M)
 
     def find(text: str) -> Iterable[Edit]:
         if trigger is not None and not trigger(text):
             return
-        for m in rx.finditer(text):
+        for m in (rx.finditer(text) if candidates is None else finditer_at(rx, text, candidates(text))):
             out = repl(m) if callable(repl) else m.expand(repl)
             if out != m.group():
                 yield Edit(m.start(), m.end(), (out,))
 
     return Step(name, description, example, find)
+
+
+def positions(text: str, needle: str, shift: int = 0) -> list[int]:
+    """Start (plus ``shift``) of every occurrence of ``needle``, overlapping ones included."""
+    out = []
+    i = text.find(needle)
+    while i >= 0:
+        out.append(i + shift)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def line_starts(text: str, hits: Iterable[int], blanks: str = " \t") -> list[int]:
+    """Start of the line of each hit that only ``blanks`` precede on its line:
+    where a ``^[ \t]*X`` pattern can match, given the positions of ``X``."""
+    out = []
+    for i in hits:
+        a = text.rfind("\n", 0, i) + 1
+        if a == i or not text[a:i].strip(blanks):
+            out.append(a)
+    return out
+
+
+def _with_run_before(text: str, ends: Iterable[int], chars: str = " \t") -> list[int]:
+    """Each position and those of the run of ``chars`` just before it."""
+    out = []
+    for q in ends:
+        out.append(q)
+        while q > 0 and text[q - 1] in chars:
+            q -= 1
+            out.append(q)
+    return out
+
+
+def finditer_at(rx, text: str, candidates: Iterable[int]):
+    """What ``rx.finditer(text)`` yields, trying ``rx`` only at ``candidates``.
+
+    Exact when ``candidates`` holds every position where ``rx`` can match
+    (in any order, with repeats) and ``rx`` never matches the empty string:
+    finditer tries each position from the end of the last match on, and
+    every position left out would have failed.  ``match(text, pos)`` still
+    sees the text before ``pos`` for ``^`` and lookbehinds.
+    """
+    pos = 0
+    for p in sorted(set(candidates)):
+        if p < pos:
+            continue
+        m = rx.match(text, p)
+        if m:
+            yield m
+            pos = m.end()
 
 
 # --- the steps -------------------------------------------------------------
@@ -178,8 +278,9 @@ punctuation = regex_step(
     "punctuation",
     "dash, slash and space variants become ASCII; zero-width characters, soft hyphens and CR go",
     ("217 – QĐ／TW", "217 - QĐ/TW"),
-    "[" + regex.escape("".join(_PUNCT_MAP)) + "]+",
+    "[" + re.escape("".join(_PUNCT_MAP)) + "]+",
     lambda m: "".join(_PUNCT_MAP[c] for c in m.group()),
+    module=re,  # a plain character class: the stdlib skips to its characters faster
 )
 
 markdown_tables = regex_step(
@@ -205,7 +306,24 @@ markdown = regex_step(
     r"|(?P<stars>\*{1,3}(?=\S)|(?<=\S)\*{1,3})"
     r"|(?P<esc>\\(?=[\\`*_{}\[\]()\#+\-.!|]))",
     lambda m: "\n" if m.group("glue") else "",
+    candidates=lambda text: _markdown_candidates(text),
 )
+
+# A line whose first non-blank character may open a rule or a heading.
+RE_LINE_MARK = re.compile(r"\n[ \t]*[-*_=#]")  # a literal first character: fast to scan for
+RE_FIRST_LINE_MARK = re.compile(r"[ \t]*[-*_=#]")
+
+
+def _markdown_candidates(text: str) -> list[int]:
+    """Every position where the markdown pattern can match: a star (and the
+    blanks before it, for "endstar"), a backslash, a line opening with a rule
+    or heading character."""
+    out = _with_run_before(text, positions(text, "*"))
+    out += positions(text, "\\")
+    out += [m.start() + 1 for m in RE_LINE_MARK.finditer(text)]
+    if RE_FIRST_LINE_MARK.match(text):
+        out.append(0)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -263,15 +381,36 @@ def _load_ocr_slips() -> list[tuple[str, str]]:
 
 
 OCR_SLIPS = _load_ocr_slips()
-# One alternation over every row (a row's "(?m)" becomes the global flag), so
-# the text is scanned once; the first row that matches at a position wins.
-RE_OCR = regex.compile(
-    "|".join(f"(?P<s{i}>{p.replace('(?m)', '')})" for i, (p, _) in enumerate(OCR_SLIPS)), regex.M
-)
+
+
+def _required_literal(pattern: str) -> str | None:
+    """The plain text every match of a row contains ("MITQ" of ``\\bMITQ\\b``), or None."""
+    lit = re.sub(r"^\(\?m\)\^|\\b|\(\?=.*\)$", "", pattern)
+    return lit if lit and not any(c in "\\.^$*+?{}[]|()" for c in lit) else None
+
+
+OCR_LITERALS = [_required_literal(p) for p, _ in OCR_SLIPS]
+
+
+@lru_cache(maxsize=64)
+def _ocr_regex(rows: tuple[int, ...]):
+    """One alternation over ``rows`` (a row's "(?m)" becomes the global flag), so
+    the text is scanned once; the first row that matches at a position wins.
+    Group ``s{i}`` is row ``i`` of the table."""
+    return regex.compile("|".join(f"(?P<s{i}>{OCR_SLIPS[i][0].replace('(?m)', '')})" for i in rows), regex.M)
+
+
+RE_OCR = _ocr_regex(tuple(range(len(OCR_SLIPS))))
 
 
 def _find_ocr(text: str) -> Iterable[Edit]:
-    for m in RE_OCR.finditer(text):
+    # Only rows whose literal is in the text can match (a substring test is
+    # far cheaper than the alternation's scan); leaving the others out of the
+    # alternation changes no match.  Most texts hold none.
+    rows = tuple(i for i, lit in enumerate(OCR_LITERALS) if lit is None or lit in text)
+    if not rows:
+        return
+    for m in _ocr_regex(rows).finditer(text):
         yield Edit(m.start(), m.end(), (OCR_SLIPS[int(m.lastgroup[1:])][1],))
 
 
@@ -347,7 +486,24 @@ spaces = regex_step(
     r"(?P<trail>[ \t]+$)|(?P<run>(?<=\S) {2,}(?=\S))|(?P<lead>^ +)|(?P<nl>\n{3,})",
     _trim_spaces,
     module=re,
+    candidates=lambda text: _space_candidates(text),
 )
+
+
+def _space_candidates(text: str) -> list[int]:
+    """Every position where the spaces pattern can match: in blanks before a
+    line end, at two spaces, at a space opening a line, in three newlines.
+    (A single space between words, the commonest character, never matches.)"""
+    ends = positions(text, " \n") + positions(text, "\t\n")
+    if text[-1:] in (" ", "\t"):
+        ends.append(len(text) - 1)
+    out = _with_run_before(text, ends)
+    out += positions(text, "  ")
+    out += positions(text, "\n ", 1)
+    if text[:1] == " ":
+        out.append(0)
+    out += positions(text, "\n\n\n")
+    return out
 
 DEFAULT_STEPS: tuple[Step, ...] = (
     nfc,

@@ -60,6 +60,23 @@ RE_SIGNATURE_LINE = regex.compile(
 RE_ANNEX_LINE = regex.compile(r"^(?i:phụ lục|phụ biểu|biểu số)\b")
 
 
+# First characters a line matched by RE_HEADING can open with ("phần", "chương"
+# in any case, "Điều", a Roman numeral, "(1)"), besides a decimal digit and
+# "a)" — a cheap test that skips the pattern on most lines of running text.
+HEADING_FIRST = frozenset("PpCcĐIVX(")
+LETTER_LABEL = frozenset("abcdefghijklmnopqrstuvwxyzđ")
+# First characters of the lines RE_SIGNATURE_LINE and RE_ANNEX_LINE match.
+SIGNATURE_FIRST = frozenset("NTKQPBC")
+ANNEX_FIRST = frozenset("PpBb")
+
+
+def _heading_match(line: str):
+    c = line[0]
+    if c in HEADING_FIRST or c.isdecimal() or (c in LETTER_LABEL and line[1:2] == ")"):
+        return RE_HEADING.match(line)
+    return None
+
+
 def _markdown_heading(raw_line: str) -> bool:
     s = raw_line.strip()
     return s.startswith("#") or (s.startswith("**") and s.rstrip(" \\").endswith("**") and len(s) > 4)
@@ -84,7 +101,7 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
             pending_title_for = None if stripped else pending_title_for
             title_continues = None
             continue
-        m = RE_HEADING.match(line)
+        m = _heading_match(line)
         target = pending_title_for if pending_title_for is not None else title_continues
         if target is not None and not m and RE_CAPS_LINE.match(stripped) and len(stripped) < 200:
             # "Phần thứ hai" / "MỤC TIÊU … GIAI ĐOẠN" / "2025-2030": one title over several lines
@@ -95,10 +112,10 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
             pending_title_for, title_continues = None, target
             continue
         pending_title_for = title_continues = None
-        if RE_SIGNATURE_LINE.match(stripped):
+        if stripped[0] in SIGNATURE_FIRST and RE_SIGNATURE_LINE.match(stripped):
             in_signature = True
             continue
-        if RE_ANNEX_LINE.match(stripped):
+        if stripped[0] in ANNEX_FIRST and RE_ANNEX_LINE.match(stripped):
             in_signature = False
         kind = None
         if m:
@@ -108,10 +125,9 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
             if kind == "roman" and not title:
                 kind = None
         if kind is None:
-            lo, hi = norm.raw_span(start, end)
-            raw_line = norm.raw[lo:hi]
             if in_signature:
                 continue
+            lo, hi = norm.raw_span(start, end)
             if len(stripped) <= MAX_TITLE and _markdown_heading(_raw_full_line(norm.raw, lo, hi)):
                 kind, label, title = "plain", stripped[:60], stripped
             else:

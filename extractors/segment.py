@@ -7,7 +7,7 @@ import regex
 
 from .document import Document
 from .metadata import find_metadata
-from .normalize import Normalized
+from .normalize import Normalized, finditer_at, line_starts, positions
 from .outline import find_sections
 from .records import Footnote
 from .tables import find_tables
@@ -20,7 +20,10 @@ def find_footnotes(norm: Normalized) -> list[Footnote]:
     """Footnote lines ("¹ …") with the position of their mark in the running text."""
     text = norm.text
     notes = []
-    for m in RE_FOOTNOTE.finditer(text):
+    # A footnote line opens with a superscript: try the pattern only at such
+    # line starts instead of scanning the text (most texts have none).
+    hits = [i for c in SUPERSCRIPTS if c in text for i in positions(text, c)]
+    for m in finditer_at(RE_FOOTNOTE, text, line_starts(text, hits)):
         mark = m.group("mark")
         ref = None
         for r in regex.finditer(regex.escape(mark) + rf"(?![{SUPERSCRIPTS}])", text[: m.start()]):

@@ -10,6 +10,7 @@ the row above (a sub-row or a vertically merged cell), and says so in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -26,7 +27,12 @@ def parse_vn_number(s: str) -> float | None:
     >>> parse_vn_number("1.155"), parse_vn_number("76,1"), parse_vn_number("03"), parse_vn_number("x")
     (1155.0, 76.1, 3.0, None)
     """
-    m = RE_NUMBER.match(s.strip())
+    return _parse_stripped(s.strip())
+
+
+@lru_cache(maxsize=4096)  # cell values repeat ("", "100%", years): parse each once
+def _parse_stripped(s: str) -> float | None:
+    m = RE_NUMBER.match(s)
     if not m:
         return None
     return float(m.group("num").replace(".", "").replace(",", "."))
@@ -94,10 +100,12 @@ def _blocks(text: str) -> list[list[_Line]]:
     current: list[_Line] = []
     pos = 0
     n = len(text)
+    if "\t" not in text:
+        return []
     while pos <= n:
         nl = text.find("\n", pos)
         end = n if nl < 0 else nl
-        if "\t" in text[pos:end]:
+        if text.find("\t", pos, end) >= 0:
             current.append(_Line(pos, end, _split_cells(text, pos, end)))
         elif text[pos:end].strip():
             if current:
@@ -183,11 +191,21 @@ def _build(norm: Normalized, index: int, segs: list[list[_Line]]) -> Table:
         body.extend(seg_lines)
     rows: list[Row] = []
     last_lead: int | None = None
+    # no step moved text inside the table (the usual case): a cell's raw span
+    # is read off the maps directly, as norm.evidence would
+    direct = norm.monotone(segs[0][0].start, segs[-1][-1].end)
+    raw, starts, ends = norm.raw, norm.starts, norm.ends
     for r, line in enumerate(body):
         cells = []
         for c, (a, b) in enumerate(line.cells):
             value = text[a:b].strip()
-            lo, hi, raw_text = norm.evidence(a, b) if b > a else (*norm.raw_span(a, a), "")
+            if b <= a:
+                lo, hi, raw_text = *norm.raw_span(a, a), ""
+            elif direct:
+                lo, hi = starts[a], ends[b - 1]
+                raw_text = raw[lo:hi]
+            else:
+                lo, hi, raw_text = norm.evidence(a, b)
             cells.append(Cell(row=r, col=c, start=lo, end=hi, text=raw_text, value=value, number=parse_vn_number(value)))
         lo, hi, raw_text = norm.evidence(line.start, line.end)
         first = cells[0].value if cells else ""
