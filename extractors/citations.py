@@ -17,6 +17,7 @@ works in two passes over the normalised text:
 from __future__ import annotations
 
 import csv
+import re  # the stdlib engine: cheap literal triggers, no Unicode properties needed
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date as _date
@@ -135,7 +136,7 @@ _SP = r"[^\S\t]"
 _ISEP = rf"(?:{_SP}+|{_SP}*,{_SP}*(?={BODY_HEAD}{E})|{_SP}+và{_SP}+(?={BODY_HEAD}{E})|{_SP}+-{_SP}+(?=\p{{Lu}}))"
 ISSUER = rf"(?=\p{{Lu}}){_ITOK}(?:{_ISEP}(?:{_ITOK}|{_IQUOTE})){{0,20}}"
 HOI_NGHI = r"Hội\s+nghị\s+(?:lần\s+thứ\s+\S+|Trung\s+ương\s+\S+)(?:\s+của)?\s+"
-TERM = rf"\s*\(?\s*(?i:khóa)\s+(?P<term>{ROMAN}){E}(?:\s*,\s*(?:(?i:khóa)\s+)?{ROMAN}{E})*\s*\)?"
+TERM = rf"\s*\(?\s*(?:(?i:khóa)|(?!))\s+(?P<term>{ROMAN}){E}(?:\s*,\s*(?:(?i:khóa)\s+)?{ROMAN}{E})*\s*\)?"
 
 # --- numbered references -------------------------------------------------------
 
@@ -153,8 +154,28 @@ RE_BEFORE = regex.compile(
     regex.V1,
 )
 RE_SYM = regex.compile(SYMBOL, regex.V1)
+# Where a symbol can start (a superset, found by a C-speed scan; RE_SYM is
+# then tried only there): the start of a run of at most five digits, then a
+# dash and a capital, a slash and a capital or a year, or spaces and a
+# capital (spaces and one line break around the dash or slash).  A capital
+# is A-Z or non-ASCII (a superset of \p{Lu}); a digit is \d or astral (the
+# regex module knows digits newer than Python's Unicode tables), and only a
+# stdlib \d before it rules it out.  The look-behind follows the first digit
+# so that the scan can skip ahead to digits; one character is consumed, so no
+# candidate hides another.
+_TD = r"[\d\U00010000-\U0010ffff]"
+_TUP = r"(?:[A-Z]|[^\x00-\x7f])"
+_TWS = r"[ \t]*(?:\n[ \t]*)?"
+RE_SYM_TRIGGER = re.compile(
+    rf"{_TD}(?<!\d.)(?={_TD}{{0,4}}"
+    rf"(?:{_TWS}(?:-{_TWS}{_TUP}|/{_TWS}(?:{_TUP}|19|20))|[ \t]+{_TUP}))"
+)
 BEFORE_WINDOW = 160
-RE_AFTER_DATE = regex.compile(rf"\s*,?\s*\(?\s*(?:ban\s+hành\s+)?(?i:ngày)\s+(?:{DATE})\)?", regex.V1)
+# ``|(?!)`` (a branch that never matches) hides the literal from the regex
+# module's "required string" check: when a pattern opens with ``\s*`` and then
+# needs a literal, a failed ``match`` otherwise scans the whole rest of the
+# text for that literal — O(len(text)) per call, once per symbol.
+RE_AFTER_DATE = regex.compile(rf"\s*,?\s*\(?\s*(?:ban\s+hành\s+)?(?:(?i:ngày)|(?!))\s+(?:{DATE})\)?", regex.V1)
 RE_AFTER_ISSUER = regex.compile(
     rf"\s*,?\s*(?:(?P<cua>(?i:của))\s+(?:{HOI_NGHI})?|(?={HOI_NGHI}){HOI_NGHI})(?P<issuer>{ISSUER})", regex.V1
 )
@@ -230,6 +251,31 @@ RE_NAMED = regex.compile(
     rf"|{B}(?P<quoted>{_alt(NAMED_HEADS['quoted'])})\s+[*\s]*“(?P<qtitle>[^”\n]{{5,250}})”",
     regex.V1,
 )
+
+
+def _named_trigger() -> re.Pattern:
+    """Where RE_NAMED can start (a superset): every branch starts at its head
+    (the look-behinds are zero-width), and a head must be followed by what its
+    branch requires: "của" for a by_body head, a quote for a quoted one; the
+    others by their second word.  The trigger consumes only the head's first
+    word, capitalised with no capital inside, so no candidate hides another.
+    ``\\s`` of the stdlib is a superset of the regex module's."""
+    heads = {(h, shape) for shape, hs in NAMED_HEADS.items() for h in hs}
+    heads |= {(h, "") for h in ("Hiến pháp", "Điều lệ", "Cương lĩnh", "Văn kiện", "Nghị quyết", *NAMED_HEADS["law"])}
+    pieces = set()
+    for head, shape in heads:
+        first, *rest = head.split()
+        if shape == "by_body":
+            follow = [r"\s+" + re.escape(w) for w in rest] + [r"\s+của\s"]
+        elif shape == "quoted":
+            follow = [r"\s+" + re.escape(w) for w in rest] + [r"\s+[*\s]*“"]
+        else:
+            follow = [r"\s+" + re.escape(w) for w in rest[:1]]
+        pieces.add(re.escape(first) + (f"(?={''.join(follow)})" if follow else ""))
+    return re.compile("|".join(sorted(pieces)))
+
+
+RE_NAMED_TRIGGER = _named_trigger()
 RE_SELF_VERB = regex.compile(r"(?:xây\s+dựng|ban\s+hành|kèm\s+theo)\s+\Z", regex.V1 | regex.I)
 RE_BYBODY_TAIL = regex.compile(
     rf"\s+(?P<tail>năm\s+(?:19|20)\d\d|(?:về|thực\s+hiện)\s+(?:[^;.\n,()]|\n(?=[ \t]*\p{{Ll}})){{3,160}}?)"
@@ -242,9 +288,22 @@ RE_BYBODY_TAIL = regex.compile(
 # a line after closing punctuation, or a line opened by "Căn cứ"/"Thực hiện".
 # A bare line break before a capital is not one: hard-wrapped text has them
 # mid-sentence ("…, Luật số 43/2024/QH15 và\nLuật số 56/2024/QH15").
-RE_SENTENCE_BREAK = regex.compile(
-    r"\n[ \t]*\n|[.!?](?=\s+[\p{Lu}\d(\-])|\n(?=[ \t]*(?:[-+•]|\(?\d+[.)]|[a-zđ]\)|\*?(?:Căn\s+cứ|Thực\s+hiện)))"
-    r"|(?<=[.:!?])[ \t]*\n", regex.V1
+#
+# The break positions are the match ends of one pattern:
+#   \n[ \t]*\n | [.!?](?=\s+[\p{Lu}\d(\-]) | \n(?=<list item or Căn cứ>) | (?<=[.:!?])[ \t]*\n
+# It is split in two for speed, with the same ends.  The full stop branch
+# consumes just its punctuation mark, which no other branch can start at or
+# contain, so it runs on its own (RE_STOP_BREAK).  The others all hold a line
+# break and are rewritten to start at it (RE_LINE_BREAK): a punctuation mark
+# and spaces before a line break end a sentence there (the spaces can start
+# nothing else), and take precedence over a blank line; a mark right before
+# the line break comes after the blank line and the list item, as in the
+# original order.  Scanning for "\n" is ~4x faster than trying a look-behind
+# at every position.
+RE_STOP_BREAK = regex.compile(r"[.!?](?=\s+[\p{Lu}\d(\-])", regex.V1)
+RE_LINE_BREAK = regex.compile(
+    r"\n(?:(?<=[.:!?][ \t]+\n)|[ \t]*\n|(?=[ \t]*(?:[-+•]|\(?\d+[.)]|[a-zđ]\)|\*?(?:Căn\s+cứ|Thực\s+hiện)))"
+    r"|(?<=[.:!?]\n))", regex.V1
 )
 # "Thực hiện" opens a basis only when a document follows it at once
 # ("Thực hiện Chỉ thị số …"); "Thực hiện kiện toàn …" is an instruction.
@@ -256,6 +315,25 @@ RE_BASIS_TITLE = regex.compile(r"^\W*(?:căn\s+cứ|cơ\s+sở)|căn\s+cứ", re
 _WS = regex.compile(r"\s+")
 
 
+def _scan(pattern: regex.Pattern, trigger: re.Pattern, text: str):
+    """``pattern.finditer(text)``, trying ``pattern`` only where ``trigger`` matches.
+
+    ``trigger`` must match at (or consume from) every position where
+    ``pattern`` can start; none of the patterns matches the empty string.
+    Skipping the other positions yields exactly the matches of ``finditer``.
+    """
+    last_end = 0
+    match = pattern.match
+    for t in trigger.finditer(text):
+        s = t.start()
+        if s < last_end:
+            continue
+        m = match(text, s)
+        if m:
+            last_end = m.end()
+            yield m
+
+
 def _iso(m: regex.Match) -> str | None:
     d, mo, y = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (m.group("d2"), m.group("m2"), m.group("y2"))
     try:
@@ -265,11 +343,21 @@ def _iso(m: regex.Match) -> str | None:
 
 
 def _clean(s: str) -> str:
-    return _WS.sub(" ", s).strip(" ,;:*")
+    # Every \s character but the space is non-printable: a printable string
+    # without a double space has nothing for the substitution to change.
+    if not s.isprintable() or "  " in s:
+        s = _WS.sub(" ", s)
+    return s.strip(" ,;:*")
+
+
+RE_ROMAN = regex.compile(ROMAN + E)
+RE_DIGITS_1_2 = regex.compile(r"\d{1,2}")
+RE_TERM_IN_NAME = regex.compile(r"khóa\s+(" + ROMAN + ")")
+RE_SELF_AFTER = regex.compile(r"\s*(?:này|nêu trên)" + E)
 
 
 def _roman_list(s: str) -> list[str]:
-    return regex.findall(ROMAN + E, s) if s else []
+    return RE_ROMAN.findall(s) if s else []
 
 
 class _Context:
@@ -278,8 +366,9 @@ class _Context:
     def __init__(self, doc: Document):
         self.doc = doc
         text = doc.text
-        self.breaks = [m.end() for m in RE_SENTENCE_BREAK.finditer(text)]
-        self._basis: dict[str, bool] = {}
+        self.breaks = sorted([m.end() for m in RE_STOP_BREAK.finditer(text)]
+                             + [m.end() for m in RE_LINE_BREAK.finditer(text)])
+        self._basis: dict[int, bool] = {}  # id(section) → under a basis heading
         self.by_id = {s.id: s for s in doc.sections}
 
     def sentence_start(self, pos: int) -> int:
@@ -293,6 +382,12 @@ class _Context:
         if m and m.start() <= pos:
             return "căn cứ"
         sec = self.doc.section_of(pos)
+        key = id(sec)
+        if key not in self._basis:  # the same for every position of a section
+            self._basis[key] = self._basis_section(sec)
+        return "căn cứ" if self._basis[key] else "dẫn chiếu"
+
+    def _basis_section(self, sec) -> bool:
         titles = []
         while sec is not None:
             titles.append(sec.title)
@@ -302,8 +397,8 @@ class _Context:
                 continue  # a numbered paragraph, not a heading
             m = RE_BASIS_TITLE.search(t)
             if m and (i == 0 or m.start() == 0 or t[: m.start()].strip(" .-*") == ""):
-                return "căn cứ"
-        return "dẫn chiếu"
+                return True
+        return False
 
 
 def _own_symbol(doc: Document) -> str:
@@ -325,7 +420,7 @@ def find_citations(doc: Document) -> list[Citation]:
     own = {_own_symbol(doc)} - {""}
     found: list[tuple[Citation, bool]] = []  # (citation, is annex caption)
     spans: list[tuple[int, int]] = []
-    for m in RE_SYM.finditer(text):
+    for m in _scan(RE_SYM, RE_SYM_TRIGGER, text):
         sym = symbol_from_match(m)
         k = RE_BEFORE.search(text, max(0, m.start() - BEFORE_WINDOW), m.start())
         kind_written = k and (k.group("kind") or k.group("lkind"))
@@ -393,21 +488,38 @@ def find_citations(doc: Document) -> list[Citation]:
     return out
 
 
-def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
-    return any(s < b and a < e for s, e in spans)
+class _Spans:
+    """Overlap test against the numbered references, in O(log n) per query.
+
+    Their ends increase (symbols are found left to right, without overlap);
+    their starts (the kind phrase before a symbol) need not, hence the
+    minimum start of every suffix.  Named references never overlap each other
+    (one left-to-right scan), so only the numbered ones need testing.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.ends = [e for _, e in spans]
+        self.min_start = [s for s, _ in spans]
+        for i in range(len(spans) - 2, -1, -1):
+            self.min_start[i] = min(self.min_start[i], self.min_start[i + 1])
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether some span (s, e) has s < b and a < e."""
+        i = bisect_right(self.ends, a)
+        return i < len(self.ends) and self.min_start[i] < b
 
 
 def _named(doc: Document, ctx: _Context, numbered: list[tuple[int, int]]) -> list[Citation]:
     text = doc.text
-    taken = list(numbered)
+    taken = _Spans(numbered)
     out: list[Citation] = []
     own_kind = doc.metadata.kind.value if doc.metadata and doc.metadata.kind else None
-    for m in RE_NAMED.finditer(text):
+    for m in _scan(RE_NAMED, RE_NAMED_TRIGGER, text):
         a, b = m.span()
-        if _overlaps(taken, a, b):
+        if taken.overlaps(a, b):
             continue
         after = text[b : b + 12]
-        if regex.match(r"\s*(?:này|nêu trên)" + E, after):
+        if RE_SELF_AFTER.match(after):
             continue  # "Nghị quyết này" is the document itself
         names: list[str] = []
         kind = ""
@@ -439,7 +551,7 @@ def _named(doc: Document, ctx: _Context, numbered: list[tuple[int, int]]) -> lis
                 suffix = " của Đảng"
             else:
                 suffix = ""
-            ords = _roman_list(m.group("cords") or "") or regex.findall(r"\d{1,2}", m.group("cords") or "")
+            ords = _roman_list(m.group("cords") or "") or RE_DIGITS_1_2.findall(m.group("cords") or "")
             ords = ords or [o for o in (m.group("cord0"), m.group("cord1")) if o]
             head = f"{kind} Đại hội {body}".strip()
             if ords:
@@ -469,13 +581,12 @@ def _named(doc: Document, ctx: _Context, numbered: list[tuple[int, int]]) -> lis
             names = [f"{_clean(m.group('quoted'))} “{_clean(m.group('qtitle'))}”"]
         if not names:
             continue
-        taken.append((a, b))
         # "… xây dựng Đề án “…” như sau": the document names itself
         is_self = kind == own_kind and bool(RE_SELF_VERB.search(text, max(0, a - 40), a))
         lo, hi, raw = doc.evidence(a, b)
         role, section = ctx.role(a), doc.section_at(a)
         for name in names:
-            tm = regex.search(r"khóa\s+(" + ROMAN + ")", name)
+            tm = RE_TERM_IN_NAME.search(name)
             out.append(Citation(
                 doc_id=doc.doc_id, text=raw, start=lo, end=hi, kind=kind, issuer=issuer,
                 term=tm.group(1) if tm else term, role=role, section=section, named=True, name=name,

@@ -186,6 +186,8 @@ BRANCHES: tuple[tuple[str, str, str], ...] = (
      rf"|(?P<ln>\d{{1,2}})[ \t]+(?P<lu>tháng|năm|quý|tuần)[ \t]*/[ \t]*lần){R}"),
 )
 
+BRANCH_NAMES = frozenset(n for n, _, _ in BRANCHES)
+
 _RANGE = (
     rf"{L}(?P<rcue>bắt[ \t]+đầu[ \t]+từ|kể[ \t]+từ|từ)[ \t]+{_point('ra')}"
     rf"[ \t]*,?[ \t]*(?:đến|tới)[ \t]+(?P<rhet>hết[ \t]+|cuối[ \t]+)?{_point('rb')}"
@@ -200,7 +202,7 @@ RE_TIME = regex.compile(
 # word starts shortly before a trigger (cues such as "hoàn thành sắp xếp"
 # precede it), which is ~20x faster than scanning every position.
 RE_TRIGGER = re.compile(
-    r"(?<!\d)(?:19|20)\d\d(?!\d)|\d{1,2}[ \t]*/[ \t]*\d{1,2}|quý|tháng|lần|định[ \t]+kỳ|nửa"
+    r"(?:1(?<!\d1)9|2(?<!\d2)0)\d\d(?!\d)|\d{1,2}[ \t]*/[ \t]*\d{1,2}|quý|tháng|lần|định[ \t]+kỳ|nửa"
     r"|(?:hằng|hàng|mỗi|từng)[ \t]+(?:năm|quý|tháng|tuần)|sơ[ \t]+kết|tổng[ \t]+kết"
     r"|(?:giữa|cuối|đầu)[ \t]+(?:nhiệm|giai)",
 )  # run on the lower-cased text: no case folding needed
@@ -211,6 +213,53 @@ RE_WORD_START = re.compile(
 )
 LOOKBACK = 48  # longest cue before a trigger: "hoàn thành xây dựng hạ tầng trong"
 
+# Where RE_TRIGGER can start (a superset; see _triggers): the first word of
+# each of its word branches, found with str.find, and the digits that can
+# start a year ("(?<!\d)19|20" + two digits) or a "d/m" pair (one leading
+# \d, the rest in look-arounds, lets the scanner skip to digits).
+TRIGGER_WORDS = ("quý", "tháng", "lần", "định", "nửa", "hằng", "hàng", "mỗi", "từng", "sơ", "tổng", "giữa", "cuối", "đầu")
+RE_TRIGGER_DIGIT = re.compile(r"\d(?:(?<!\d\d)(?<=[12])(?=[09]\d\d(?!\d))|(?=\d?[ \t]*/[ \t]*\d))")
+
+
+def _triggers(low: str):
+    """``RE_TRIGGER.finditer(low)``, ~2x faster.
+
+    One alternation of words and digits keeps the scanner busy at almost
+    every letter; instead the possible starts are collected (str.find per
+    word, one scan for digits) and RE_TRIGGER is tried only there, in order,
+    skipping what an earlier trigger consumed: the same matches.
+    """
+    cands = [m.start() for m in RE_TRIGGER_DIGIT.finditer(low)]
+    find = low.find
+    for w in TRIGGER_WORDS:
+        i = find(w)
+        while i >= 0:
+            cands.append(i)
+            i = find(w, i + 1)
+    cands.sort()
+    last_end = 0
+    match = RE_TRIGGER.match
+    for p in cands:
+        if p >= last_end:
+            t = match(low, p)
+            if t:
+                last_end = t.end()
+                yield t
+
+# A cheap necessary condition for RE_TIME at a start, tried on the lower-cased
+# text first: most starts the lookback offers are numbers ("15 người", table
+# figures) and RE_TIME costs ~10 µs each to reject them.  A digit cannot open
+# a cue or a range, so it must open a digit branch: "d/m" (anchored, date),
+# a year (period, bareyear), "6 tháng" (half) or "1 lần" / "6 tháng/lần"
+# (times).  "các" opens only "các năm" (period), "theo" only "theo từng"
+# (rec), and nothing opens with "lần".  Other starts pass untested.  The
+# words match case-insensitively in the text, hence in its lower case.
+RE_START_OK = regex.compile(
+    r"(?!\d|các|theo|lần)"
+    r"|\d\d?[ \t]*/|(?:19|20)\d\d|0?6(?:[ \t]+|[ \t]*\n[ \t]*)tháng|\d{1,2}[ \t]+(?:lần|tháng|năm|quý|tuần)"
+    r"|các[ \t]+năm|theo[ \t]+từng"
+)
+
 
 def _time_matches(text: str):
     """Non-overlapping matches of :data:`RE_TIME`, leftmost first, found from triggers."""
@@ -218,7 +267,8 @@ def _time_matches(text: str):
     if len(low) != len(text):  # a letter whose lower case is longer: keep offsets
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     last_end = 0
-    for t in RE_TRIGGER.finditer(low):
+    tried: dict[int, regex.Match | None] = {}  # start → RE_TIME.match: windows overlap
+    for t in _triggers(low):
         ts = t.start()
         if ts < last_end:
             continue
@@ -226,7 +276,17 @@ def _time_matches(text: str):
         starts = [w.start() for w in RE_WORD_START.finditer(low, lo, ts)]
         starts.append(ts)
         for s in starts:
-            m = RE_TIME.match(text, s)
+            if s in tried:
+                m = tried[s]
+            else:
+                # RE_START_OK can only reject a digit or a "c"/"t"/"l" word; skipping the
+                # test elsewhere (or for a digit str.isdigit misses) is always safe
+                ch = low[s]
+                if (ch in "ctl" or ch.isdigit()) and not RE_START_OK.match(low, s):
+                    m = None
+                else:
+                    m = RE_TIME.match(text, s)
+                tried[s] = m
             if m and m.end() > ts:
                 last_end = m.end()
                 yield m
@@ -239,11 +299,33 @@ RE_CITATION = regex.compile(
     r"|\d{1,2}[ \t]+tháng[ \t]+\d{1,2}[ \t]+năm[ \t]+\d{4}))?",
     regex.V1,
 )
+# Where RE_CITATION can start (a superset, see _citations): a digit (\d or
+# astral: the regex module knows newer digits) not after a stdlib \d, with
+# at most five digits and then a dash or slash.  One character is consumed,
+# so no candidate hides another.
+RE_CITATION_TRIGGER = re.compile(r"[\d\U00010000-\U0010ffff](?<!\d.)(?=[\d\U00010000-\U0010ffff]{0,4}[ \t]*[-/])")
+
+
+def _citations(text: str):
+    """``RE_CITATION.finditer(text)``, trying the pattern only at its possible starts."""
+    last_end = 0
+    match = RE_CITATION.match
+    for t in RE_CITATION_TRIGGER.finditer(text):
+        s = t.start()
+        if s >= last_end:
+            m = match(text, s)
+            if m:
+                last_end = m.end()
+                yield m
+
+
 # what opens a cited title after the symbol and issuer
 RE_TITLE_OPEN = regex.compile(r"[ \t](?:về|phê[ \t]+duyệt|ban[ \t]+hành|quy[ \t]+định)[ \t]|:[ \t]|“|\"", regex.I | regex.V1)
 RE_LAW_BEFORE = regex.compile(r"(?:Luật|Bộ luật|Hiến pháp|Pháp lệnh)(?:[ \t]+[\p{L},-]+){1,14}[ \t]*$", regex.V1)
 RE_RANGE_EDGE_BEFORE = regex.compile(r"\d[ \t]*-[ \t]*$")
-RE_RANGE_EDGE_AFTER = regex.compile(r"[ \t]*-[ \t]*\d")
+# "|(?!)" hides the "-" from the regex module's required-string check, which
+# would otherwise scan the rest of the text for it on every failed match
+RE_RANGE_EDGE_AFTER = regex.compile(r"[ \t]*(?:-|(?!))[ \t]*\d")
 RE_CLAUSE_END = regex.compile(r"[;\n\t]|\.(?=\s|$)")
 RE_CLAUSE_RESUME = regex.compile(r",[ \t]+(?=\p{Lu})", regex.V1)
 # sections that report the past, not plan the future
@@ -290,13 +372,18 @@ class _Point:
 class _Groups:
     """``m.groupdict()`` costs more than a whole parse (~100 groups): look up lazily."""
 
-    __slots__ = ("m",)
+    __slots__ = ("m", "names")
+    _names: dict[Any, frozenset[str]] = {}  # pattern → group names (m.re.groupindex copies a dict)
 
     def __init__(self, m: regex.Match):
         self.m = m
+        names = self._names.get(m.re)
+        if names is None:
+            names = self._names[m.re] = frozenset(m.re.groupindex)
+        self.names = names
 
     def get(self, k: str):
-        return self.m.group(k) if k in self.m.re.groupindex else None
+        return self.m.group(k) if k in self.names else None
 
     def __getitem__(self, k: str):
         return self.m.group(k)
@@ -398,7 +485,12 @@ def _parse(m: regex.Match) -> list[_Cand]:
             return []
         return [_Cand(s, e, "period", f"{a.value}/{b.value}", a.lo, b.hi, "from", cue="from", branch="range")]
     cue, cue_text = _cue(m)
-    branch = next(n for n, _, _ in BRANCHES if m.group(n) is not None)
+    # m.lastgroup is usually the branch (the cue's groups come before it);
+    # checked, it saves looking up every branch name.  When a group inside
+    # the branch is reported instead (ulist, am, ypb…), scan the names.
+    branch = m.lastgroup
+    if branch not in BRANCH_NAMES or m.group(branch) is None:
+        branch = next(n for n, _, _ in BRANCHES if m.group(n) is not None)
     bs = m.start(branch)
     # by/from cues are part of the surface ("trước ngày 20/12/2025"); in-cues are not
     s = s if cue in ("by", "from") else bs
@@ -529,22 +621,24 @@ class _Cell:
     column: str
 
 
-def _cells(doc) -> tuple[list[int], list[_Cell]]:
+def _cells(doc) -> tuple[list[int], list[tuple[int, int, int, int, str]]]:
+    # plain tuples (start, end, row_start, row_end, column): tables have many
+    # cells and few hold a time expression; _cell_at builds the _Cell
     cells = []
     for t in doc.tables:
+        cols, ncols = t.columns, len(t.columns)
         for row in t.rows:
             for cell in row.cells:
-                col = t.columns[cell.col] if cell.col < len(t.columns) else ""
-                cells.append(_Cell(cell.start, cell.end, row.start, row.end, col))
-    cells.sort(key=lambda c: c.start)
-    return [c.start for c in cells], cells
+                cells.append((cell.start, cell.end, row.start, row.end, cols[cell.col] if cell.col < ncols else ""))
+    cells.sort(key=lambda c: c[0])
+    return [c[0] for c in cells], cells
 
 
 def _cell_at(index, raw_start: int, raw_end: int) -> _Cell | None:
     starts, cells = index
     i = bisect_right(starts, raw_start) - 1
-    if i >= 0 and cells[i].start <= raw_start and raw_end <= cells[i].end:
-        return cells[i]
+    if i >= 0 and cells[i][0] <= raw_start and raw_end <= cells[i][1]:
+        return _Cell(*cells[i])
     return None
 
 
@@ -556,7 +650,7 @@ def _citation_scopes(text: str) -> list[tuple[int, int]]:
     its closing quote.
     """
     scopes = []
-    for m in RE_CITATION.finditer(text):
+    for m in _citations(text):
         s, e = m.span()
         stop = RE_CLAUSE_END.search(text, e)
         clause_end = stop.start() if stop else len(text)
@@ -606,14 +700,38 @@ def _single_year(doc) -> int | None:
     return int(a) if a and a == b else None
 
 
-def _sentence(text: str, s: int, e: int) -> tuple[int, int]:
-    lo = max(text.rfind("\n", 0, s), max((m.end() - 1 for m in RE_SENTENCE_END.finditer(text, max(0, s - 400), s)), default=-1))
-    nxt = RE_SENTENCE_END.search(text, e)
-    hi = nxt.start() + (1 if nxt and nxt.group() != "\n" else 0) if nxt else len(text)
-    lo += 1
-    while lo < s and text[lo].isspace():
+RE_STOP = regex.compile(r"[.!?](?=\s)")  # the RE_SENTENCE_END branches but "\n"
+
+
+class _Sentences:
+    """The sentence around a span: RE_SENTENCE_END, scanned once per document.
+
+    Its matches are single characters, so the scan of a window and the
+    scan of the whole text agree, except that a stop in the window's last
+    character has no look-ahead inside the window (hence ``s - 2`` below).
+    Line breaks are found with ``str.rfind``/``str.find``.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.stops = [m.start() for m in RE_STOP.finditer(text)]
+
+    def around(self, s: int, e: int) -> tuple[int, int]:
+        text, stops = self.text, self.stops
+        # last match ending before s in text[max(0, s - 400):s]
+        lo = text.rfind("\n", 0, s)
+        i = bisect_right(stops, s - 2) - 1
+        if i >= 0 and stops[i] >= max(0, s - 400):
+            lo = max(lo, stops[i])
+        # first match at or after e
+        i = bisect_right(stops, e - 1)
+        stop = stops[i] + 1 if i < len(stops) else len(text)
+        nl = text.find("\n", e)
+        hi = min(stop, nl) if nl >= 0 else stop
         lo += 1
-    return lo, hi
+        while lo < s and text[lo].isspace():
+            lo += 1
+        return lo, hi
 
 
 # --- the extractor -----------------------------------------------------------
@@ -633,33 +751,47 @@ def find_deadlines(doc) -> list[Deadline]:
     scopes = _citation_scopes(text)
     scope_starts = [a for a, _ in scopes]
     cells = _cells(doc)
-    past_cache: dict[int, bool] = {}
+    past = _PastSections(doc)
+    sentences = _Sentences(text)
     out: list[Deadline] = []
     for m in _time_matches(text):
         for c in _parse(m):
-            d = _finish(doc, c, text, ref, year1, scopes, scope_starts, cells, past_cache)
+            d = _finish(doc, c, text, ref, year1, scopes, scope_starts, cells, past, sentences)
             if d is not None:
                 out.append(d)
     return out
 
 
-def _past_section(doc, pos: int, cache: dict[int, bool]) -> bool:
-    sec = doc.section_of(pos)
-    key = id(sec)
-    if key not in cache:
-        cache[key] = any(RE_PAST_SECTION.search(t or "") for t in doc.section_titles_at(pos))
-    return cache[key]
+class _PastSections:
+    """Whether a position lies in a section (or under one) reporting the past."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.by_id = {s.id: s for s in doc.sections}  # once, not per doc.section_titles_at
+        self.cache: dict[int, bool] = {}  # id(section) → past
+
+    def at(self, pos: int) -> bool:
+        sec = self.doc.section_of(pos)
+        key = id(sec)
+        if key not in self.cache:
+            titles = []  # as doc.section_titles_at(pos)
+            while sec is not None:
+                titles.append(sec.title)
+                sec = self.by_id.get(sec.parent) if sec.parent else None
+            self.cache[key] = any(RE_PAST_SECTION.search(t or "") for t in titles)
+        return self.cache[key]
 
 
-def _finish(doc, c: _Cand, text, ref, year1, scopes, scope_starts, cells, past_cache) -> Deadline | None:
-    if _past_section(doc, c.start, past_cache):
+def _finish(doc, c: _Cand, text, ref, year1, scopes, scope_starts, cells, past, sentences) -> Deadline | None:
+    if past.at(c.start):
         return None
     if scopes and _in_scopes(scopes, scope_starts, c.start) and not c.strong:
         return None
     lo, hi, raw = doc.evidence(c.start, c.end)
     cell = _cell_at(cells, lo, hi)
     before = text[max(0, c.start - 160) : c.start]
-    clause_before = RE_CLAUSE_SPLIT.split(before)[-1]
+    # RE_CLAUSE_SPLIT.split(before)[-1], without building the list
+    clause_before = before[max(before.rfind(";"), before.rfind("."), before.rfind("\n")) + 1 :]
     if not c.cue and c.kind in ("date", "year", "period", "milestone") and c.branch != "position":
         if c.branch != "milestone" and RE_LAW_BEFORE.search(clause_before):
             return None  # "Luật Tổ chức chính quyền địa phương năm 2025"
@@ -692,7 +824,7 @@ def _finish(doc, c: _Cand, text, ref, year1, scopes, scope_starts, cells, past_c
         return None  # "Đại hội … lần thứ I, nhiệm kỳ 2025-2030" names a congress term
     if c.hi is not None and ref is not None and c.hi < ref:
         return None  # past: a citation, a research window, statistics
-    sent = _sentence(text, c.start, c.end)
+    sent = sentences.around(c.start, c.end)
     if c.branch == "position" and not _finish_position(doc, c, text[sent[0] : sent[1]]):
         return None
     if not c.label and c.kind in ("date", "month", "quarter", "half", "year"):
