@@ -26,7 +26,7 @@ from pathlib import Path
 
 import regex
 
-from .bodies import Body, bodies_in, doc_context, fold, looks_like_body, mention_spans, split_bodies
+from .bodies import Body, bodies_in, doc_context, doc_mention_spans, fold, looks_like_body, split_bodies
 from .document import Document
 from .records import Record
 
@@ -399,6 +399,8 @@ RE_DIRECT = regex.compile(r"(?:chỉ\s+đạo|lãnh\s+đạo|giao|đề\s+nghị
 RE_ITEM_LABEL = regex.compile(r"^[ \t]*(?:(?:[IVX]+|\d+(?:\.\d+)*)[.)]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-+•])[ \t]*(?:[-:.][ \t]*)?", regex.M)
 # A single line break before a lower-case word is a hard wrap inside a sentence.
 RE_SENTENCE_END = regex.compile(r"(?<=[.!?…;])\s+(?=[\p{Lu}\d(\"“])|\n\s*\n\s*|\n(?!\s*\p{Ll})")
+# Every match of RE_SENTENCE_END starts at a newline or at whitespace just after [.!?…;].
+_RE_SENTENCE_CAND = re.compile(r"[.!?…;]\s|\n")
 RE_SUPPORT = regex.compile(
     r"(?:phối\s+hợp|hiệp\s+thương,?\s+thống\s+nhất|thống\s+nhất)(?:\s+(?:chặt\s+chẽ|hoạt\s+động|thực\s+hiện|tốt))?\s+với\s+"
     r"|chủ\s+trì,?\s+phối\s+hợp\s+(?!với)",
@@ -424,7 +426,7 @@ class _Prose:
         # prose ends at the recipients list: the signature and annexes after it are not read
         self.recipients = rec = RE_RECIPIENTS.search(self.text)
         self.prose_end = rec.start() if rec else len(self.text)
-        self.mentions = mention_spans(self.text[: self.prose_end])
+        self.mentions = doc_mention_spans(doc, self.prose_end)  # the scan is shared with find_bodies
         ms = [a for a, _ in self.mentions]
         verbs = []
         self.past_at: dict[int, int] = {}  # verb start → start of "đã", "được" … just before it
@@ -438,6 +440,25 @@ class _Prose:
                 self.past_at[m.start()] = past.start()
         self.verbs = verbs
         self.verb_starts = [v[0] for v in verbs]
+        # where RE_SENTENCE_END may match: whitespace after [.!?…;], or a newline
+        # (the last character of each hit of _RE_SENTENCE_CAND)
+        self._sent_cands = [m.end() - 1 for m in _RE_SENTENCE_CAND.finditer(self.text)]
+
+    def sentence_ends(self, a: int, b: int):
+        """``m.span()`` of ``RE_SENTENCE_END.finditer(text, a, b)``, trying the pattern only
+        where it can start: a regex scan of every position of a document is slow."""
+        text, rx, cands = self.text, RE_SENTENCE_END, self._sent_cands
+        i = bisect_left(cands, a)
+        last = a
+        while i < len(cands) and cands[i] < b:
+            c = cands[i]
+            i += 1
+            if c < last:
+                continue
+            m = rx.match(text, c, b)
+            if m:
+                yield m.span()
+                last = m.end()
 
     def verbs_in(self, a: int, b: int, capital_at: int | None = None):
         i = bisect_left(self.verb_starts, a)
@@ -617,9 +638,9 @@ def _sentence_assignments(p: _Prose, a: int, b: int, duty: bool, first_only: boo
     found: list[list] = []
     pos = a
     bounds = []
-    for m in RE_SENTENCE_END.finditer(text, a, b):
-        bounds.append((pos, m.start()))
-        pos = m.end()
+    for s, e in p.sentence_ends(a, b):
+        bounds.append((pos, s))
+        pos = e
     bounds.append((pos, b))
     for s, e in bounds:
         if s >= e or "\t" in text[s:e] or RE_LABEL.match(text, s, e):

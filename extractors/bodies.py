@@ -439,8 +439,14 @@ def _mention_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[a:b] for a, b in mention_spans(t)]
     ['Ban Dân vận Tỉnh ủy', 'Sở Y tế tỉnh']
     """
+    return _after(text, _chosen(text, fold_for_match(text)))
+
+
+
+
+def _chosen(text: str, folded: str) -> list[tuple[int, int]]:
+    """The chosen gazetteer matches of ``text`` (folded copy ``folded``), sorted, before level words."""
     ap = alias_pattern()
-    folded = fold_for_match(text)
     rx, one_word, exact = ap.rx, _RE_ONE_WORD, ap.exact
 
     def ok(a: int, b: int) -> bool:
@@ -467,7 +473,7 @@ def _mention_spans(text: str) -> list[tuple[int, int]]:
     chosen = []
     while cands:
         _, a, b = heapq.heappop(cands)
-        if not any(taken[a:b]):
+        if taken.find(1, a, b) < 0:  # nothing taken in [a, b)
             taken[a:b] = b"\x01" * (b - a)
             chosen.append((a, b))
             continue
@@ -476,6 +482,11 @@ def _mention_spans(text: str) -> list[tuple[int, int]]:
                 heapq.heappush(cands, (a - e, a, e))
                 break
     chosen.sort()
+    return chosen
+
+
+def _after(text: str, chosen: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The chosen matches with the level words written after them, overlaps dropped."""
     out: list[tuple[int, int]] = []
     for a, b in chosen:
         m = _RE_AFTER.match(text, b)
@@ -485,6 +496,36 @@ def _mention_spans(text: str) -> list[tuple[int, int]]:
             continue
         out.append((a, b))
     return out
+
+
+def doc_mention_spans(doc: "Document", end: int | None = None) -> list[tuple[int, int]]:
+    """``mention_spans(doc.text[:end])``, from one scan of the document's text.
+
+    :func:`find_bodies` reads the whole text and the assignments its prose (up to
+    the recipients list): the scan, the costly part, is done once per document
+    and kept on it.  A prefix ending just after a newline shares it: no name
+    holds a newline, so the matches that start before the cut are the whole
+    text's; only the level words after a name, which may run over a newline,
+    are looked for again in the prefix itself.
+    """
+    text = doc.text
+    n = len(text)
+    end = n if end is None else min(end, n)
+    cache = doc.__dict__.get("_bodies_scan")  # Document is frozen: set through __dict__
+    if cache is None:
+        folded = fold_for_match(text)
+        # "İ" lower-cases to two characters: then the fold goes char by char and may
+        # differ from a prefix's own fold, which is not shared
+        cache = (_chosen(text, folded), len(text.lower()) == n)
+        doc.__dict__["_bodies_scan"] = cache
+    chosen, shareable = cache
+    if end == n:
+        return _after(text, chosen)
+    if end == 0:
+        return []
+    if shareable and text[end - 1] == "\n":
+        return _after(text[:end], [(a, b) for a, b in chosen if b < end])
+    return _mention_spans(text[:end])
 
 
 def find_bodies(doc: "Document") -> list[BodyMention]:
@@ -498,9 +539,13 @@ def find_bodies(doc: "Document") -> list[BodyMention]:
     level, province, commune = doc_context(doc)
     text = doc.text
     out = []
-    for a, b in mention_spans(text):
+    bodies: dict[str, Body] = {}  # a name recurs: resolve it once per document (Body is immutable)
+    for a, b in doc_mention_spans(doc):
         lo, hi, raw = doc.evidence(a, b)
-        body = match_body(text[a:b], level, province, commune)
+        name = text[a:b]
+        body = bodies.get(name)
+        if body is None:
+            body = bodies[name] = match_body(name, level, province, commune)
         out.append(BodyMention(doc.doc_id, lo, hi, raw, body, doc.section_at(a)))
     return out
 
@@ -560,8 +605,14 @@ def looks_like_body(s: str) -> bool:
     (True, True, False)
     """
     s = s.strip()
-    letters = [c for c in s if c.isalpha()]
-    if len(letters) > 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    return _looks_like_body(s) if len(s) < 300 else _looks_like_body.__wrapped__(s)
+
+
+@lru_cache(maxsize=65536)
+def _looks_like_body(s: str) -> bool:
+    # list items recur within and across documents: cached like mention_spans
+    letters = "".join(filter(str.isalpha, s))
+    if len(letters) > 12 and sum(map(str.isupper, letters)) > 0.6 * len(letters):
         return False  # an all-capitals title, not a name
     if not s:
         return False
@@ -602,6 +653,17 @@ def split_bodies(text: str, strict: bool = False) -> list[tuple[int, int]]:
     >>> [t[a:b] for a, b in split_bodies(t)]
     ['Sở Lao động - Thương binh và Xã hội', 'các sở, ngành', 'UBND cấp xã']
     """
+    if len(text) < 300:  # list items recur: cached like mention_spans
+        return list(_split_bodies_cached(text, strict))
+    return _split_bodies(text, strict)
+
+
+@lru_cache(maxsize=65536)
+def _split_bodies_cached(text: str, strict: bool) -> tuple[tuple[int, int], ...]:
+    return tuple(_split_bodies(text, strict))
+
+
+def _split_bodies(text: str, strict: bool = False) -> list[tuple[int, int]]:
     prot = _protected(text)
 
     def inside(i: int) -> bool:

@@ -26,6 +26,7 @@ Scopes follow how these documents are written:
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, replace
@@ -257,6 +258,27 @@ def _has_word(f: str, kw: str) -> bool:
     return False
 
 
+# A keyword that starts with a letter or digit can only match (at word edges) where
+# its first word is a whole word of the text: keywords are indexed by that word, so
+# a text is tested against the few keywords its words open, not all of them.
+_RE_ALNUM_RUN = re.compile(r"[^\W_]+")  # runs of ``str.isalnum`` characters
+
+
+@lru_cache(maxsize=4)
+def _topic_index(path: str | None = None) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """(first word → keywords it opens, keywords that open with another character)."""
+    _, by_kw, _ = load_topics(path)
+    by_first: dict[str, list[str]] = {}
+    other: list[str] = []
+    for kw in by_kw:  # dict order kept: the found set does not depend on it anyway
+        m = _RE_ALNUM_RUN.match(kw)
+        if m:
+            by_first.setdefault(m.group(), []).append(kw)
+        else:
+            other.append(kw)
+    return {w: tuple(k) for w, k in by_first.items()}, tuple(other)
+
+
 def topics_of(*texts: str) -> tuple[str, ...]:
     """Topics whose keywords occur in the first text that has any (tone-insensitive), in file order.
 
@@ -264,10 +286,13 @@ def topics_of(*texts: str) -> tuple[str, ...]:
     ('giám sát',)
     """
     rx, by_kw, order = load_topics()
+    by_first, other = _topic_index()
     for t in texts:
         f = " " + " ".join(fold(t).split()) + " "
+        kws = [kw for w in set(_RE_ALNUM_RUN.findall(f)) for kw in by_first.get(w, ())]
+        kws.extend(other)
         # substring tests are much faster than one big alternation; then check word edges
-        found = {topic for kw, topics in by_kw.items() if kw in f and _has_word(f, kw) for topic in topics}
+        found = {topic for kw in kws if kw in f and _has_word(f, kw) for topic in by_kw[kw]}
         if found:
             return tuple(sorted(found, key=order.index))
     return (OTHER_TOPIC,)
@@ -440,10 +465,11 @@ def _spans(text: str, start: int, end: int, rx: regex.Pattern) -> list[tuple[int
 
 def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
     out, last = [], s
-    for i in range(s, e):
-        if text[i] == ";":
-            out.append((last, i))
-            last = i + 1
+    i = text.find(";", s, e)
+    while i >= 0:
+        out.append((last, i))
+        last = i + 1
+        i = text.find(";", last, e)
     out.append((last, e))
     return out
 
@@ -456,8 +482,9 @@ def _find(spans, pos):
 
 
 def _scan_paragraph(text: str, ps: int, pe: int, candidates: list[int]) -> list[_Q]:
-    sentences = _spans(text, ps, pe, RE_SENTENCE_END)
-    first = sentences[0]
+    # most paragraphs hold numbers but no quantity: split sentences only once one is found
+    sentences = None
+    first = None
     out: list[_Q] = []
     done = ps
     for c in candidates:
@@ -502,6 +529,9 @@ def _scan_paragraph(text: str, ps: int, pe: int, candidates: list[int]) -> list[
             rate_freq = PERIOD_FREQ[rate]
             if unit in DURATION_UNITS:
                 unit = f"{unit}/{rate}"
+        if sentences is None:
+            sentences = _spans(text, ps, pe, RE_SENTENCE_END)
+            first = sentences[0]
         sent = _find(sentences, lead)
         out.append(_Q(
             lead=lead, num=num_start, end=end, cmp=cmp, explicit=bool(cmp_word) or up,
@@ -624,18 +654,48 @@ def _cell(table, row, *keywords: str) -> str:
     return " ".join(c.value for c in row.cells if c.col == col)
 
 
+# Where RE_QTY may match: a run of digits (RE_DIGITS) followed at once by "%", "ha",
+# "km", "MW" or a range dash, or by spaces and then a unit, "%", "-" or "đến".
+# Most numbers ("12/3/2025", "số 5.", "năm 2025 và") fail this cheap test and
+# RE_QTY, slow with its case-insensitive unit list, is not tried there.  Every
+# non-ASCII character is let through ("đến", "ý kiến", case-folding look-alikes):
+# the test only spares places where RE_QTY surely fails.  The run is possessive,
+# so every start found is the start of a whole run, as with RE_DIGITS.
+_UNIT_FIRST = "".join(sorted({c for u in UNITS for c in (u[0].lower(), u[0].upper()) if c.isascii()}))
+RE_QTY_START = regex.compile(
+    r"\d[\d.,]*+(?=[%hHkKmM\-]|[^\x00-\x7f]|\s+(?:[%\-" + _UNIT_FIRST + r"]|[^\x00-\x7f]))"
+)
+_RE_STRONG_LOWER = regex.compile(RE_STRONG.pattern)
+
+
+def _strong_positions(text: str) -> list[int]:
+    """Starts of strong comparators (RE_STRONG).  None spans a paragraph break (newline,
+    tab), so a paragraph holds one iff a start falls in it.
+
+    A case-insensitive scan of a whole document is slow; a case-sensitive one over its
+    lower-cased copy is quick and finds the same phrases (their letters have no case
+    look-alikes whose lower case differs).  Each hit is confirmed by RE_STRONG itself,
+    so a stray look-alike could only drop a paragraph, never add one."""
+    low = text.lower()
+    if len(low) != len(text):  # "İ" lower-cases to two characters: offsets would shift
+        return [m.start() for m in RE_STRONG.finditer(text)]
+    return [m.start() for m in _RE_STRONG_LOWER.finditer(low) if RE_STRONG.match(text, m.start(), m.end())]
+
+
 def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
     """All quantified goals and reported achievements of ``doc``: ``(targets, results)``."""
     ctx = _Context(doc)
     text = doc.text
     targets: list[Target] = []
     results: list[Target] = []
-    candidates = [m.start() for m in RE_DIGITS.finditer(text)]
+    candidates = [m.start() for m in RE_QTY_START.finditer(text)]
+    strong = _strong_positions(text)
     found: list[tuple[int, int, list[_Q], tuple[int, int]]] = []
     for ps, pe in _paragraphs(text):
         lo_i, hi_i = bisect_right(candidates, ps - 1), bisect_right(candidates, pe - 1)
         cands = candidates[lo_i:hi_i]
-        if RE_STRONG.search(text, ps, pe):
+        si = bisect_right(strong, ps - 1)
+        if si < len(strong) and strong[si] < pe:
             cands = sorted(cands + [m.start() for m in RE_WORD_NUMBER.finditer(text, ps, pe)])
         if cands:
             qs, first = _scan_paragraph(text, ps, pe, cands)
