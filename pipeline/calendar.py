@@ -20,7 +20,7 @@ import hashlib
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, vRecur, vText
 
 RRULES: dict[str, dict[str, Any]] = {
     "yearly": {"freq": "yearly"},
@@ -94,6 +94,7 @@ def _anchor_dates(anchors: Iterable[str], year: int) -> list[date]:
 
 
 def _event(uid: str, start: date, end: date, summary: str, description: str) -> Event:
+    """One event as an icalendar ``Event`` (what :func:`to_ics` writes, for callers that want objects)."""
     ev = Event()
     ev.add("uid", uid)
     ev.add("dtstart", start)
@@ -102,6 +103,72 @@ def _event(uid: str, start: date, end: date, summary: str, description: str) -> 
     ev.add("description", description)
     ev.add("transp", "TRANSPARENT")
     return ev
+
+
+def _fold(line: str, limit: int = 75) -> bytes:
+    """``icalendar``'s line folding (RFC 5545: at most 74 octets a line, never inside a UTF-8 character
+    nor right after a backslash escape), on the encoded line at once instead of character by character."""
+    b = line.encode("utf-8")
+    size = limit - 1
+    if len(b) <= size:
+        return b
+    parts = []
+    pos, n = 0, len(b)
+    while n - pos > size:
+        end = pos + size
+        while b[end] & 0xC0 == 0x80:  # do not split a character
+            end -= 1
+        # icalendar keeps an escape's backslash (or ^) with what it escapes, unless it is alone on its line
+        if b[end - 1] in (0x5C, 0x5E) and end - 1 > pos:
+            end -= 1
+        parts.append(b[pos:end])
+        pos = end
+    parts.append(b[pos:])
+    return b"\r\n ".join(parts)
+
+
+def _date(d: date) -> str:
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
+
+
+def _text(value: str) -> str:
+    return vText(value).to_ical().decode("utf-8")
+
+
+class _Writer:
+    """Serialises events exactly as ``icalendar`` does, without building a component per event.
+
+    Properties come in icalendar's canonical order for a VEVENT (SUMMARY,
+    DTSTART, DTEND, DTSTAMP, UID, RRULE, then the rest alphabetically);
+    values are escaped by icalendar itself; lines are folded as icalendar folds them.
+    """
+
+    def __init__(self, stamp: datetime) -> None:
+        probe = Event()
+        probe.add("dtstamp", stamp)
+        self.dtstamp = probe.to_ical().decode("utf-8").split("\r\n")[1]  # icalendar's own DTSTAMP line
+        self.rrules: dict[tuple, str] = {}
+        self.chunks: list[bytes] = []
+
+    def rrule(self, rule: dict[str, Any]) -> str:
+        key = tuple(sorted((k, str(v)) for k, v in rule.items()))
+        line = self.rrules.get(key)
+        if line is None:
+            line = self.rrules[key] = vRecur(rule).to_ical().decode("utf-8")
+        return line
+
+    def add(self, uid: str, start: date, end: date, summary: str, description: str, rrule: str | None) -> None:
+        lines = [
+            b"BEGIN:VEVENT",
+            _fold(f"SUMMARY:{_text(summary)}"),
+            f"DTSTART;VALUE=DATE:{_date(start)}\r\nDTEND;VALUE=DATE:{_date(end)}\r\n{self.dtstamp}".encode("utf-8"),
+            _fold(f"UID:{_text(uid)}"),
+        ]
+        if rrule is not None:
+            lines.append(_fold(f"RRULE:{rrule}"))
+        lines.append(_fold(f"DESCRIPTION:{_text(description)}"))
+        lines.append(b"TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")
+        self.chunks.append(b"\r\n".join(lines))
 
 
 def to_ics(deadlines: Iterable[Any], documents: Mapping[str, Any], *, stamp: datetime | None = None) -> bytes:
@@ -120,6 +187,7 @@ def to_ics(deadlines: Iterable[Any], documents: Mapping[str, Any], *, stamp: dat
     cal.add("prodid", "-//vnpolicy//deadlines//VI")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "vnpolicy deadlines")
+    writer = _Writer(stamp)
     seen: set[str] = set()
     for raw in deadlines:
         d = _as_dict(raw)
@@ -131,7 +199,8 @@ def to_ics(deadlines: Iterable[Any], documents: Mapping[str, Any], *, stamp: dat
         description = "\n".join(
             x for x in (d["text"], f"{d['kind']} {d['value']}", d.get("section", ""), f"{d['doc_id']} [{d['start']}:{d['end']}]") if x
         )
-        events: list[Event] = []
+        # (uid, start, end, summary, rrule line or None)
+        events: list[tuple[str, date, date, str, str | None]] = []
         if d.get("recurrence"):
             year = _start_year(info)
             anchors = list(d.get("anchors") or [])
@@ -144,33 +213,35 @@ def to_ics(deadlines: Iterable[Any], documents: Mapping[str, Any], *, stamp: dat
                 if freq != "yearly" and len(starts) > 1:
                     starts = starts[:1]  # "15/6 và 15/12" every 6 months: one series
                 for i, start in enumerate(starts):
-                    ev = _event(_uid(d["doc_id"], d["start"], d["end"], freq, i), start, start + timedelta(days=1),
-                                f"{summary} ({freq})", description)
                     rrule = dict(rule)
                     if until:
                         rrule["until"] = date(int(until), 12, 31)
-                    ev.add("rrule", vRecur(rrule))
-                    events.append(ev)
+                    events.append((_uid(d["doc_id"], d["start"], d["end"], freq, i), start, start + timedelta(days=1),
+                                   f"{summary} ({freq})", writer.rrule(rrule)))
         else:
             lo, hi = _day(d.get("from", "")), _day(d.get("to", ""))
             if lo and hi:
                 start = hi if d.get("modifier") == "by" else lo
-                events.append(_event(_uid(d["doc_id"], d["start"], d["end"], d["value"]), start, hi + timedelta(days=1),
-                                     summary, description))
-        for ev in events:
-            uid = str(ev["uid"])
+                events.append((_uid(d["doc_id"], d["start"], d["end"], d["value"]), start, hi + timedelta(days=1),
+                               summary, None))
+        for uid, start, end, text, rrule in events:
             if uid in seen:
                 continue
             seen.add(uid)
-            ev.add("dtstamp", stamp)
-            cal.add_component(ev)
-    return cal.to_ical()
+            writer.add(uid, start, end, text, description, rrule)
+    head = cal.to_ical()
+    tail = b"END:VCALENDAR\r\n"
+    assert head.endswith(tail)
+    return head[: -len(tail)] + b"".join(writer.chunks) + tail
 
 
 def document_info(documents_table) -> dict[str, dict[str, Any]]:
     """``doc → {title, date, period_start, period_end}`` from the corpus ``documents`` table."""
     cols = [c for c in ("title", "date", "period_start", "period_end") if c in documents_table.columns]
-    return {row["doc"]: {c: row[c] for c in cols} for row in documents_table.to_dict("records")}
+    if "doc" not in documents_table.columns:
+        return {row["doc"]: {} for row in documents_table.to_dict("records")}  # raises KeyError as before
+    values = [documents_table[c].tolist() for c in cols]
+    return {doc: dict(zip(cols, row)) for doc, *row in zip(documents_table["doc"].tolist(), *values)}
 
 
 def calendar_stage(tables: dict[str, Any], documents: list[dict[str, Any]], out, inputs) -> None:

@@ -125,11 +125,51 @@ def compare_targets(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
     df = df.drop_duplicates(subset=["doc", *KEY, "unit", "comparator", "value_min", "value_max", "indicator"])
     df["comparable_group"] = df[list(KEY)].agg(" | ".join, axis=1)
     df["n_docs_in_group"] = df.groupby("comparable_group")["doc"].transform("nunique").astype("int64")
-    df["why_not_comparable"] = [_why_not(r, df) if r["n_docs_in_group"] < 2 else "" for r in df.to_dict("records")]
+    df["why_not_comparable"] = _why_not_all(df)
     # per topic: groups shared by several documents first, then the rows that stand alone
     df = df.sort_values(["topic", "n_docs_in_group", "comparable_group", "place", "doc"],
                         ascending=[True, False, True, True, True], kind="stable", ignore_index=True)
     return df[COLUMNS]
+
+
+DIFF_FIELDS = ("level", "frequency", "unit_family")
+
+
+def _why_not_all(df: pd.DataFrame) -> list[str]:
+    """``_why_not(row, df)`` for every row standing alone in its group ("" for the others), in linear time.
+
+    What :func:`_why_not` reports depends on the other row only through its
+    (level, frequency, unit family) and, among rows tying on the number of
+    differences, on which comes first: so per topic and per such triple,
+    the first row and the first row of another document suffice.
+    """
+    cols = {c: df[c].tolist() for c in ("topic", "doc", "place", *DIFF_FIELDS)}
+    n = len(df)
+    # topic → triple → [(position, doc, place) of its first row, of its first row of another document]
+    firsts: dict[str, dict[tuple, list[tuple[int, str, str]]]] = {}
+    for i in range(n):
+        triple = (cols["level"][i], cols["frequency"][i], cols["unit_family"][i])
+        slots = firsts.setdefault(cols["topic"][i], {}).setdefault(triple, [])
+        if not slots or (len(slots) == 1 and slots[0][1] != cols["doc"][i]):
+            slots.append((i, cols["doc"][i], cols["place"][i]))
+    out = []
+    for i, alone in enumerate((df["n_docs_in_group"] < 2).tolist()):
+        if not alone:
+            out.append("")
+            continue
+        doc = cols["doc"][i]
+        mine = tuple(cols[f][i] for f in DIFF_FIELDS)
+        best: tuple[int, int, str] | None = None  # (number of differences, position, text)
+        for triple, slots in firsts[cols["topic"][i]].items():
+            other = next((s for s in slots if s[1] != doc), None)
+            if other is None:
+                continue
+            diffs = [f"{name.replace('_', ' ')} {a} vs {b}" for name, a, b in zip(DIFF_FIELDS, mine, triple) if a != b]
+            cand = (len(diffs), other[0], f"nearest other document {other[1]} ({other[2]}): " + ", ".join(diffs))
+            if best is None or cand[:2] < best[:2]:
+                best = cand
+        out.append(best[2] if best else "no other document has a target on this topic")
+    return out
 
 
 def _why_not(row: dict, df: pd.DataFrame) -> str:

@@ -9,53 +9,126 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.core.indexes.api import default_index
+from pandas.core.internals.construction import convert_object_array
 
 from .store import atomic_write_table
 
 RECORD_KEYS = ("citations", "targets", "results", "assignments", "deadlines", "bodies")
 
 
+class _Columns:
+    """Rows accumulated column by column; :meth:`frame` equals ``pd.DataFrame(list_of_row_dicts)``.
+
+    Column order is the order of first appearance, a key missing from a row
+    is NaN, and each column's type is inferred exactly as pandas does for a
+    list of dicts, but without keeping a dict per row.
+    """
+
+    __slots__ = ("cols", "n")
+
+    def __init__(self) -> None:
+        self.cols: dict[str, list[Any]] = {}
+        self.n = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        cols, n = self.cols, self.n
+        for k, v in row.items():
+            col = cols.get(k)
+            if col is None:
+                col = cols[k] = [_NAN] * n
+            col.append(v)
+        self.n = n = n + 1
+        if len(row) != len(cols):
+            for col in cols.values():
+                if len(col) != n:
+                    col.append(_NAN)
+
+    def frame(self, columns: list[str] | None = None) -> pd.DataFrame:
+        if not self.n:
+            return pd.DataFrame([], columns=columns)
+        names = list(self.cols)
+        arrays = [np.fromiter(self.cols.pop(k), dtype=object, count=self.n) for k in names]
+        arrays = convert_object_array(arrays, dtype=None)
+        return pd.DataFrame._from_arrays(arrays, columns=names, index=default_index(self.n))
+
+
+_NAN = np.nan
+SECTION_COLUMNS = ["doc", "id", "label", "title", "level", "path", "start", "end", "text", "body_end", "parent"]
+
+
+def _document_row(d: dict[str, Any]) -> dict[str, Any]:
+    md = d.get("metadata") or {}
+    row = {"doc": d["doc"], "status": d["status"], "format": d["source"].get("format"), "chars": d["source"].get("chars")}
+    for name, field in md.items():
+        value = field.get("value") if isinstance(field, dict) else field
+        row[name] = value if not isinstance(value, list) else "; ".join(map(str, value))
+        if isinstance(field, dict):
+            row[f"{name}_status"] = field.get("status")
+    for key in RECORD_KEYS:
+        row[f"n_{key}"] = len(d.get(key) or [])
+    return row
+
+
+def _add_sections(acc: _Columns, d: dict[str, Any]) -> None:
+    doc = d["doc"]
+    for s in d.get("sections") or []:
+        acc.add({"doc": doc, **s})
+
+
+def _add_records(acc: _Columns, d: dict[str, Any], key: str) -> None:
+    records = d.get(key)
+    if not records:
+        return
+    md = d.get("metadata") or {}
+    province = (md.get("province") or {}).get("value")
+    doc = d["doc"]
+    for i, r in enumerate(records):
+        row = {"doc": doc, "province": province, "idx": i}
+        row.update(r)
+        acc.add(row)
+
+
 def documents_table(documents: list[dict[str, Any]]) -> pd.DataFrame:
-    rows = []
+    acc = _Columns()
     for d in documents:
-        md = d.get("metadata") or {}
-        row = {"doc": d["doc"], "status": d["status"], "format": d["source"].get("format"), "chars": d["source"].get("chars")}
-        for name, field in md.items():
-            value = field.get("value") if isinstance(field, dict) else field
-            row[name] = value if not isinstance(value, list) else "; ".join(map(str, value))
-            if isinstance(field, dict):
-                row[f"{name}_status"] = field.get("status")
-        for key in RECORD_KEYS:
-            row[f"n_{key}"] = len(d.get(key) or [])
-        rows.append(row)
-    return pd.DataFrame(rows)
+        acc.add(_document_row(d))
+    return acc.frame()
 
 
 def sections_table(documents: list[dict[str, Any]]) -> pd.DataFrame:
-    rows = [{"doc": d["doc"], **s} for d in documents for s in d.get("sections") or []]
-    return pd.DataFrame(rows, columns=["doc", "id", "label", "title", "level", "path", "start", "end", "text", "body_end", "parent"] if not rows else None)
+    acc = _Columns()
+    for d in documents:
+        _add_sections(acc, d)
+    return acc.frame(SECTION_COLUMNS)
 
 
 def records_table(documents: list[dict[str, Any]], key: str) -> pd.DataFrame:
-    rows = []
+    acc = _Columns()
     for d in documents:
-        md = d.get("metadata") or {}
-        province = (md.get("province") or {}).get("value")
-        for i, r in enumerate(d.get(key) or []):
-            row = {"doc": d["doc"], "province": province, "idx": i}
-            row.update(r)
-            rows.append(row)
-    return pd.DataFrame(rows)
+        _add_records(acc, d, key)
+    return acc.frame()
 
 
-def build_tables(documents: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
-    tables = {
-        "documents": documents_table(documents),
-        "sections": sections_table(documents),
-    }
-    for key in RECORD_KEYS:
-        tables[key] = records_table(documents, key)
+def build_tables(documents: list[dict[str, Any]], skip: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
+    """Every table in ONE pass over ``documents`` (each read from the cache once).
+
+    ``skip``: record tables a later stage replaces anyway (left as empty placeholders, in their place).
+    """
+    keys = RECORD_KEYS
+    docs, sections = _Columns(), _Columns()
+    recs = {key: _Columns() for key in keys if key not in skip}
+    for d in documents:
+        docs.add(_document_row(d))
+        _add_sections(sections, d)
+        for key, acc in recs.items():
+            _add_records(acc, d, key)
+        del d
+    tables = {"documents": docs.frame(), "sections": sections.frame(SECTION_COLUMNS)}
+    for key in keys:
+        tables[key] = recs.pop(key).frame() if key not in skip else pd.DataFrame()
     return tables
 
 
@@ -63,7 +136,9 @@ def build_corpus_outputs(documents: list[dict[str, Any]], out: Path, inputs: lis
     """Write every corpus output under ``out``; returns seconds per stage."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    tables = build_tables(documents)
+    # The bodies stage replaces the per-mention ``bodies`` records with its own table: not built for nothing.
+    skip = ("bodies",) if _optional("pipeline.bodies_table", "bodies_stage") is not None else ()
+    tables = build_tables(documents, skip=skip)
     timings["tables"] = time.perf_counter() - t
 
     for name, module, func in CORPUS_STAGES:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import regex
 
@@ -62,7 +64,13 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as dicts with missing values as None (pandas gives NaN)."""
     if df.empty:
         return []
-    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
+    rows = df.to_dict("records")
+    for col in df.columns:
+        mask = df[col].isna().to_numpy()
+        if mask.any():  # NaN, NaT, pd.NA → None (lists, dicts and strings are never missing)
+            for i in np.flatnonzero(mask).tolist():
+                rows[i][col] = None
+    return rows
 
 
 def _missing(v: Any) -> bool:
@@ -204,9 +212,11 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
             r["edition"] = ""
     # 2. editions: a mention without a term/year joins the only edition, or is ambiguous
     editions: dict[str, set[str]] = defaultdict(set)
+    doc_editions: dict[tuple[str, str], set[str]] = defaultdict(set)  # (base key, doc) → editions it cites
     for r in rows:
         if r["edition"]:
             editions[r["base_key"]].add(r["edition"])
+            doc_editions[(r["base_key"], r["doc"])].add(r["edition"])
     for r in rows:
         eds = editions.get(r["base_key"], set())
         if r["edition"] or not eds:
@@ -216,7 +226,7 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
             r["key"] = f"{r['base_key']}|{next(iter(eds))}"
             r["status"], r["reason"] = Status.RESOLVED.value, "no date or term: the only edition cited in the corpus"
         else:
-            same_doc = {x["edition"] for x in rows if x["base_key"] == r["base_key"] and x["doc"] == r["doc"] and x["edition"]}
+            same_doc = doc_editions.get((r["base_key"], r["doc"]), set())
             if len(same_doc) == 1:
                 r["key"] = f"{r['base_key']}|{next(iter(same_doc))}"
                 r["status"], r["reason"] = Status.RESOLVED.value, "no date or term: the edition its document cites elsewhere"
@@ -310,6 +320,7 @@ RE_TERM = re.compile(r"\s*\(?(?:khóa|khoá)\s+[IVXL]+\)?", re.I)
 RE_PLACE = regex.compile(r"\s+(?:(?:tỉnh|thành phố|xã|phường)\s+)?(?:\p{Lu}\p{L}*\s*){1,3}$")
 
 
+@lru_cache(maxsize=65536)
 def issuer_canonical(name: str) -> str:
     """One name per issuing body: "Tỉnh ủy Thái Nguyên" and "Ban Chấp hành Đảng bộ tỉnh" are the same body."""
     from extractors.bodies import match_body

@@ -23,9 +23,11 @@ import math
 import os
 import sqlite3
 import tempfile
+from unicodedata import normalize as unicodedata_normalize
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 import regex
 
@@ -72,20 +74,39 @@ def write_database(tables: dict[str, pd.DataFrame], documents: list[dict[str, An
 
 def _fill(con: sqlite3.Connection, tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]],
           inputs: list[dict[str, Any]]) -> None:
+    # A temporary file, moved into place only once complete: no journal, no syncs.
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
     con.execute("CREATE TABLE _tables (name TEXT PRIMARY KEY, rows INTEGER, columns TEXT)")
     for name, df in tables.items():
         _write_table(con, name, df)
     if inputs:
         _write_table(con, "inputs", pd.DataFrame(inputs))
     con.execute("CREATE TABLE texts (doc TEXT PRIMARY KEY, text TEXT NOT NULL)")
-    con.executemany("INSERT INTO texts VALUES (?, ?)", [(d["doc"], d.get("text") or "") for d in documents])
     # ``body`` is the folded text that FTS indexes; ``text`` is the raw text it came from.
     con.execute(
         "CREATE VIRTUAL TABLE search USING fts5("
         "body, text UNINDEXED, doc UNINDEXED, source UNINDEXED, start UNINDEXED, end UNINDEXED, ref UNINDEXED, "
         "tokenize = 'unicode61 remove_diacritics 2')"
     )
-    con.executemany("INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)", _search_rows(tables, documents))
+    # One document's text at a time: its row in ``texts`` and its paragraphs in ``search``
+    # (same rows, in the same order, as filling one table after the other).
+    for doc, text in _texts(documents):
+        con.execute("INSERT INTO texts VALUES (?, ?)", (doc, text))
+        con.executemany("INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)", _paragraph_rows(doc, text))
+    con.executemany("INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)", _citation_rows(tables))
+
+
+def _texts(documents: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str]]:
+    """``(doc, raw text)`` per document; a :class:`DocumentSet`'s texts are read one at a time from ``documents/``."""
+    from .runner import DocumentSet, load_text
+
+    if isinstance(documents, DocumentSet):  # no need to parse the cached records just for their ids
+        for doc in documents.ids:
+            yield doc, load_text(documents.out, doc) or ""
+        return
+    for d in documents:
+        yield d["doc"], d.get("text") or ""
 
 
 def _sql_value(v: Any) -> Any:
@@ -119,6 +140,16 @@ def _quote(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+def _column_values(series: pd.Series) -> list[Any]:
+    """``[_sql_value(v) for v in series]``, vectorised for the common dtypes."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biu":
+        return series.tolist()  # Python ints / bools
+    if (isinstance(dtype, np.dtype) and dtype.kind == "f") or (isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan):
+        return [None if v != v else v for v in series.tolist()]  # NaN → NULL; str and floats as they are
+    return [_sql_value(v) for v in series.tolist()]
+
+
 def _write_table(con: sqlite3.Connection, name: str, df: pd.DataFrame) -> None:
     cols = [str(c) for c in df.columns]
     con.execute("INSERT INTO _tables VALUES (?, ?, ?)", (name, len(df), json.dumps(cols, ensure_ascii=False)))
@@ -127,8 +158,9 @@ def _write_table(con: sqlite3.Connection, name: str, df: pd.DataFrame) -> None:
     decl = ", ".join(f"{_quote(c)} {_sql_type(df[c])}" for c in cols)
     con.execute(f"CREATE TABLE {_quote(name)} ({decl})")
     marks = ", ".join("?" for _ in cols)
-    con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})",
-                    ([_sql_value(v) for v in row] for row in df.itertuples(index=False, name=None)))
+    columns = [_column_values(df.iloc[:, i]) for i in range(len(cols))]
+    con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", zip(*columns))
+    del columns
     for c in cols:
         if c in INDEX_COLUMNS:
             con.execute(f"CREATE INDEX {_quote(f'ix_{name}_{c}')} ON {_quote(name)} ({_quote(c)})")
@@ -146,18 +178,46 @@ def paragraphs(text: str) -> Iterable[tuple[int, int, str]]:
 
 
 def _search_rows(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]]) -> Iterable[tuple]:
-    for d in documents:
-        for start, end, para in paragraphs(d.get("text") or ""):
-            yield fold(para), para, d["doc"], "text", start, end, None
+    for doc, text in _texts(documents):
+        yield from _paragraph_rows(doc, text)
+    yield from _citation_rows(tables)
+
+
+def _paragraph_rows(doc: str, text: str) -> Iterable[tuple]:
+    for start, end, para in paragraphs(text):
+        yield _fold(para), para, doc, "text", start, end, None
+
+
+def _citation_rows(tables: dict[str, pd.DataFrame]) -> Iterable[tuple]:
     cites = tables.get("citations")
     if cites is None or cites.empty or "context" not in cites.columns:
         return
-    for r in cites.to_dict("records"):
-        context = r.get("context")
+    n = len(cites)
+
+    def col(name: str) -> list[Any]:
+        return cites[name].tolist() if name in cites.columns else [None] * n
+
+    for context, key, doc, start, end in zip(col("context"), col("key"), col("doc"), col("start"), col("end")):
         if not isinstance(context, str) or not context:
             continue
-        ref = r.get("key") if isinstance(r.get("key"), str) else None
-        yield fold(context), context, r.get("doc"), "citation", _int(r.get("start")), _int(r.get("end")), ref
+        ref = key if isinstance(key, str) else None
+        yield _fold(context), context, doc, "citation", _int(start), _int(end), ref
+
+
+# Characters ``unicodedata.combining`` flags (what :func:`fold` drops after NFD), deleted by ``str.translate``.
+_COMBINING: dict[int, None] | None = None
+
+
+def _fold(s: str) -> str:
+    """:func:`extractors.jurisdiction.fold` (same result), with the combining marks deleted by one ``translate``."""
+    global _COMBINING
+    if _COMBINING is None:
+        import sys
+        import unicodedata
+
+        _COMBINING = {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
+    s = unicodedata_normalize("NFD", s.lower().replace("đ", "d").replace("Đ", "d"))
+    return " ".join(s.translate(_COMBINING).split())
 
 
 def _int(v: Any) -> int | None:

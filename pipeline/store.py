@@ -1,6 +1,7 @@
 """store: atomic writes of JSON, CSV, Parquet and text, so an interrupted run never leaves half a file."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -39,14 +40,30 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
     atomic_write_bytes(path, json.dumps(obj, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
 
 
+def _nested(v: Any) -> bool:
+    return isinstance(v, (list, tuple, dict))
+
+
+def _flat_json(v: Any) -> Any:
+    return json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, tuple, dict)) else v
+
+
 def atomic_write_table(df, directory: str | os.PathLike[str], name: str) -> None:
     """``name.csv`` and ``name.parquet`` of a DataFrame (nested values as JSON text)."""
     directory = Path(directory)
-    flat = df.copy()
+    flat = df.copy(deep=False)
     for col in flat.columns:
-        if flat[col].map(lambda v: isinstance(v, (list, tuple, dict))).any():
-            flat[col] = flat[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, tuple, dict)) else v)
-    _atomic(directory / f"{name}.csv", lambda f: f.write(flat.to_csv(index=False).encode("utf-8")))
+        # only object columns can hold lists or dicts (str and numeric columns cannot)
+        if flat[col].dtype == object and any(map(_nested, flat[col].tolist())):
+            flat[col] = flat[col].map(_flat_json)
+
+    def write_csv(f) -> None:
+        text = io.TextIOWrapper(f, encoding="utf-8", newline="", write_through=False)
+        flat.to_csv(text, index=False)
+        text.flush()
+        text.detach()
+
+    _atomic(directory / f"{name}.csv", write_csv)
     _atomic(directory / f"{name}.parquet", lambda f: flat.astype({c: "string" for c in flat.columns if flat[c].dtype == object}).to_parquet(f, index=False))
 
 
