@@ -252,12 +252,15 @@ def _triggers(low: str):
 # a cue or a range, so it must open a digit branch: "d/m" (anchored, date),
 # a year (period, bareyear), "6 tháng" (half) or "1 lần" / "6 tháng/lần"
 # (times).  "các" opens only "các năm" (period), "theo" only "theo từng"
-# (rec), and nothing opens with "lần".  Other starts pass untested.  The
-# words match case-insensitively in the text, hence in its lower case.
+# (rec), "định" only "định kỳ" (dkrec), "sơ" / "tổng" only "sơ kết" / "tổng
+# kết" (milestone), and nothing opens with "lần".  Other starts pass untested.
+# The words match case-insensitively in the text, hence in its lower case (the
+# one letter with a look-alike that lower-cases apart, "ſ" for "s", starts no
+# tested word, so such a start is not tested).
 RE_START_OK = regex.compile(
-    r"(?!\d|các|theo|lần)"
+    r"(?!\d|các|theo|lần|định|sơ|tổng)"
     r"|\d\d?[ \t]*/|(?:19|20)\d\d|0?6(?:[ \t]+|[ \t]*\n[ \t]*)tháng|\d{1,2}[ \t]+(?:lần|tháng|năm|quý|tuần)"
-    r"|các[ \t]+năm|theo[ \t]+từng"
+    r"|các[ \t]+năm|theo[ \t]+từng|định[ \t]+kỳ|sơ[ \t]+kết|tổng[ \t]+kết"
 )
 
 
@@ -279,10 +282,10 @@ def _time_matches(text: str):
             if s in tried:
                 m = tried[s]
             else:
-                # RE_START_OK can only reject a digit or a "c"/"t"/"l" word; skipping the
+                # RE_START_OK can only reject a digit or a "c"/"t"/"l"/"đ"/"s" word; skipping the
                 # test elsewhere (or for a digit str.isdigit misses) is always safe
                 ch = low[s]
-                if (ch in "ctl" or ch.isdigit()) and not RE_START_OK.match(low, s):
+                if (ch in "ctlđs" or ch.isdigit()) and not RE_START_OK.match(low, s):
                     m = None
                 else:
                     m = RE_TIME.match(text, s)
