@@ -84,6 +84,25 @@ RE_DEADLINE_LEAD = regex.compile(
 RE_TIME_HINT = re.compile(r"\d|h[ằà]ng|mỗi|thường\s+xuyên|một\s+lần", re.I)
 
 
+# Where a match of RE_TIME may start: the first letters of each of its alternatives
+# (stdlib ``re`` finds these fast; RE_TIME itself is only tried there).
+_RE_TIME_CAND = re.compile(r"(?=qu[ýy]|\d|thá|thư|địn|h[ằà]n|mỗ|năm|ngà)", re.I)
+
+
+def _time_matches(s: str):
+    """``RE_TIME.finditer(s)``, trying the pattern only where a match can start."""
+    pos = 0
+    match = RE_TIME.match
+    for c in _RE_TIME_CAND.finditer(s):
+        i = c.start()
+        if i < pos:
+            continue
+        m = match(s, i)
+        if m:
+            yield m
+            pos = m.end()
+
+
 def normalise_times(s: str, prose: bool = False) -> str:
     """Time values of a cell or sentence, normalised and joined with ";".
 
@@ -95,7 +114,7 @@ def normalise_times(s: str, prose: bool = False) -> str:
     if not RE_TIME_HINT.search(s):
         return ""
     out: list[str] = []
-    for m in RE_TIME.finditer(s):
+    for m in _time_matches(s):
         if prose and (m.group("date") or m.group("year") or m.group("range") or m.group("rday")):
             before = s[max(0, m.start() - 40) : m.start()]
             if RE_CITED.search(before) or not RE_DEADLINE_LEAD.search(before):
@@ -143,23 +162,39 @@ ROLE_COLUMNS = {
 def _columns(table) -> dict[str, list[int]]:
     cols: dict[str, list[int]] = {}
     taken: set[int] = set()
+    lows = [name.lower() for name in table.columns]
+    joined = "\0".join(lows) if not any("\0" in low for low in lows) else None
+
+    def column(kws) -> int | None:  # ``table.column(*kws)`` with the names lowered once
+        if len(kws) == 1 and joined is not None:  # the first name holding it: no keyword holds "\0"
+            at = joined.find(kws[0])
+            return None if at < 0 else joined.count("\0", 0, at)
+        for i, low in enumerate(lows):
+            if all(k in low for k in kws):
+                return i
+        return None
+
     for role in ("lead", "support", "output", "start", "due"):
         for kws in ROLE_COLUMNS[role]:
-            i = table.column(*kws)
+            i = column(kws)
             if i is not None and i not in taken:
                 cols[role] = [i]
                 taken.add(i)
                 break
     if "start" in cols and "due" not in cols:  # one "Thời gian thực hiện" column is the due
         cols["due"] = cols.pop("start")
-    tasks = [j for j, name in enumerate(table.columns) if j not in taken
-             and any(all(k in name.lower() for k in kws) for kws in ROLE_COLUMNS["task"])]
+    tasks = [j for j, low in enumerate(lows) if j not in taken
+             and any(all(k in low for k in kws) for kws in ROLE_COLUMNS["task"])]
     cols["task"] = tasks
     return cols
 
 
 def _same(a: str, b: str) -> bool:
-    fa, fb = fold(a).strip(" .;,"), fold(b).strip(" .;,")
+    return _same_folded(fold(a).strip(" .;,"), fold(b).strip(" .;,"))
+
+
+def _same_folded(fa: str, fb: str) -> bool:
+    """:func:`_same` of two texts already folded and stripped."""
     return bool(fa) and (fa == fb or (len(fb) > 12 and fa.startswith(fb)) or (len(fa) > 12 and fb.startswith(fa)))
 
 
@@ -231,6 +266,15 @@ def _table_assignments(doc: Document, ctx) -> list[Assignment]:
                 continue
             issues: list[str] = []
             task_values = [c.value for c in task_cells]
+            folded_tasks: list[str] | None = None  # folded once a role cell is compared
+
+            def repeats(value: str) -> bool:  # ``any(_same(value, t) for t in task_values)``
+                nonlocal folded_tasks
+                if folded_tasks is None:
+                    folded_tasks = [fold(t).strip(" .;,") for t in task_values]
+                fv = fold(value).strip(" .;,")
+                return any(_same_folded(fv, ft) for ft in folded_tasks)
+
             roles: dict[str, tuple[Body, ...]] = {}
             for role in ("lead", "support"):
                 c = cell(role)
@@ -238,14 +282,14 @@ def _table_assignments(doc: Document, ctx) -> list[Assignment]:
                 if not value:
                     issues.append(f"{role} cell empty" + (f" (sub-row of row {row.continues})" if row.continues is not None else ""))
                     roles[role] = ()
-                elif any(_same(value, t) for t in task_values):
+                elif repeats(value):
                     issues.append(f"{role} cell repeats the task")
                     roles[role] = ()
                 else:
                     roles[role] = _only_bodies((b for _, _, b in bodies_in(value, *ctx)), role, issues)
             out_cell = cell("output")
             output = out_cell.value if out_cell else ""
-            if output and any(_same(output, t) for t in task_values):
+            if output and repeats(output):
                 issues.append("output cell repeats the task")
             start_c, due_c = cell("start"), cell("due")
             start_time = normalise_times(start_c.value) if start_c and start_c.value else ""
@@ -418,54 +462,79 @@ BARE_UNITS = {"xã", "phường", "thị trấn", "đặc khu", "thôn", "bản"
               "thành ủy", "huyện ủy", "thị ủy"}
 
 
+def _recipients(text: str):
+    """``RE_RECIPIENTS.search(text)``: the pattern is tried only at the start of a
+    line that holds "Nơi" after blanks (a regex scan of the whole text is slow)."""
+    j = text.find("Nơi")
+    while j >= 0:
+        ls = text.rfind("\n", 0, j) + 1
+        if not text[ls:j].strip(" \t"):
+            m = RE_RECIPIENTS.match(text, ls)
+            if m:
+                return m
+        j = text.find("Nơi", j + 1)
+    return None
+
+
 class _Prose:
     """Per-document state: body mentions and verb positions of the normalised text."""
 
     def __init__(self, doc: Document, ctx):
         self.doc, self.ctx, self.text = doc, ctx, doc.text
         # prose ends at the recipients list: the signature and annexes after it are not read
-        self.recipients = rec = RE_RECIPIENTS.search(self.text)
+        self.recipients = rec = _recipients(self.text)
         self.prose_end = rec.start() if rec else len(self.text)
         self.mentions = doc_mention_spans(doc, self.prose_end)  # the scan is shared with find_bodies
-        ms = [a for a, _ in self.mentions]
-        verbs = []
-        self.past_at: dict[int, int] = {}  # verb start → start of "đã", "được" … just before it
-        for m in RE_VERB.finditer(self.text, 0, self.prose_end):
-            i = bisect_left(ms, m.start() + 1) - 1
-            if i >= 0 and self.mentions[i][0] <= m.start() < self.mentions[i][1]:
-                continue  # "tham mưu" inside "các cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy"
-            verbs.append((m.start(), m.end(), m.group()))
-            past = RE_PAST.search(self.text, max(0, m.start() - 8), m.start())
-            if past:
-                self.past_at[m.start()] = past.start()
+        text = self.text
+        self._past: dict[int, int] = {}
+        verbs = [(m.start(), m.end(), m.group()) for m in RE_VERB.finditer(text, 0, self.prose_end)]
+        if self.mentions:
+            # no verb inside a body name: "tham mưu" in "các cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy"
+            inside = bytearray(self.prose_end + 1)
+            for a, b in self.mentions:
+                inside[a:b] = b"\x01" * (b - a)
+            verbs = [v for v in verbs if not inside[v[0]]]
         self.verbs = verbs
         self.verb_starts = [v[0] for v in verbs]
-        # where RE_SENTENCE_END may match: whitespace after [.!?…;], or a newline
-        # (the last character of each hit of _RE_SENTENCE_CAND)
-        self._sent_cands = [m.end() - 1 for m in _RE_SENTENCE_CAND.finditer(self.text)]
+        self._body_lists: dict[tuple[int, int], bool] = {}
+        self._subjects: dict[tuple[int, int, bool], tuple[int, int] | None] = {}
+
+    def past_at(self, v0: int) -> int:
+        """Start of "đã", "được" … (RE_PAST) just before the verb at ``v0``, else -1;
+        worked out only for the verbs of the sentences read."""
+        got = self._past.get(v0)
+        if got is None:
+            got = -1
+            # RE_PAST ends with whitespace: it must end just before the verb
+            if v0 and self.text[v0 - 1].isspace():
+                past = RE_PAST.search(self.text, max(0, v0 - 8), v0)
+                if past:
+                    got = past.start()
+            self._past[v0] = got
+        return got
 
     def sentence_ends(self, a: int, b: int):
         """``m.span()`` of ``RE_SENTENCE_END.finditer(text, a, b)``, trying the pattern only
-        where it can start: a regex scan of every position of a document is slow."""
-        text, rx, cands = self.text, RE_SENTENCE_END, self._sent_cands
-        i = bisect_left(cands, a)
+        where it can start: a regex scan of every position of a document is slow.
+
+        It may start at a newline or at whitespace just after [.!?…;]: the last
+        character of a hit of _RE_SENTENCE_CAND.  A punctuation mark is never part of
+        an earlier hit, so the hits in ``[a - 1, b)`` are those of the whole text."""
+        text, match = self.text, RE_SENTENCE_END.match
         last = a
-        while i < len(cands) and cands[i] < b:
-            c = cands[i]
-            i += 1
+        for h in _RE_SENTENCE_CAND.finditer(text, a - 1 if a else 0, b):
+            c = h.end() - 1
             if c < last:
                 continue
-            m = rx.match(text, c, b)
+            m = match(text, c, b)
             if m:
                 yield m.span()
                 last = m.end()
 
     def verbs_in(self, a: int, b: int, capital_at: int | None = None):
-        i = bisect_left(self.verb_starts, a)
-        out = []
-        while i < len(self.verbs) and self.verbs[i][0] < b:
-            out.append(self.verbs[i])
-            i += 1
+        starts = self.verb_starts
+        i = bisect_left(starts, a)
+        out = self.verbs[i:bisect_left(starts, b, i)] if i < len(starts) and starts[i] < b else []
         if capital_at is not None:  # a capitalised verb opens the clause ("Tham mưu …")
             m = RE_VERB.match(self.text[capital_at:b].lower())
             if m and not any(v[0] == capital_at for v in out):
@@ -476,20 +545,35 @@ class _Prose:
         return tuple(body for _, _, body in bodies_in(self.text[a:b], *self.ctx, strict=strict) if is_body(body))
 
     def is_body_list(self, a: int, b: int) -> bool:
+        key = (a, b)
+        got = self._body_lists.get(key)
+        if got is None:
+            got = self._body_lists[key] = self._is_body_list(a, b)
+        return got
+
+    def _is_body_list(self, a: int, b: int) -> bool:
         s = self.text[a:b].strip(" ,;")
         if not s or len(s.split()) > MAX_SUBJECT_WORDS or "\n\n" in s or ":" in s:
             return False
         if self.verbs_in(a, b, capital_at=a):
             return False  # a verb inside, or opening it ("Ban hành …", "Phối hợp với …")
         s_np = RE_PAREN_REMARK.sub("", s)
+        if not looks_like_body(s_np) or RE_SYMBOL_PIECE.match(s_np):
+            return False  # (tested before the split, which costs more)
         pieces = split_bodies(s_np)
         # a bare unit after a comma shares the head before it ("Ủy ban nhân dân xã, phường")
-        return bool(pieces) and looks_like_body(s_np) and not RE_SYMBOL_PIECE.match(s_np) and all(
+        return bool(pieces) and all(
             (looks_like_body(s_np[x:y]) or s_np[x:y].lower() in BARE_UNITS)
             and not RE_HEADING_LABEL.match(s_np[x:y]) for x, y in pieces)
 
     def subject(self, lo: int, v: int, strong: bool) -> tuple[int, int] | None:
         """The body list ending just before the verb at ``v`` (sentence starts at ``lo``)."""
+        key = (lo, v, strong)
+        if key not in self._subjects:  # an item's first sentence is read twice
+            self._subjects[key] = self._subject(lo, v, strong)
+        return self._subjects[key]
+
+    def _subject(self, lo: int, v: int, strong: bool) -> tuple[int, int] | None:
         cands = {lo}
         seg = self.text[lo:v]
         cands.update(lo + m.end() for m in RE_LIST_COMMA.finditer(seg))
@@ -497,16 +581,19 @@ class _Prose:
         end = v
         while end > lo and self.text[end - 1] in " ,":
             end -= 1
+        # the first candidate (in text order) whose prefix admits a subject and that
+        # opens a body list; the cheap prefix test is tried first
         for c in sorted(cands):
-            if c >= end or not self.is_body_list(c, end):
-                continue
+            if c >= end:
+                break
             prefix = self.text[lo:c].strip()
-            if not prefix:
-                return c, end
-            pverbs = [x for x in self.verbs_in(lo, c, capital_at=lo) if x[2] not in ADVERBIAL]
-            if RE_DIRECT.search(prefix) and (strong or prefix.lower().startswith("giao")):
-                return c, end
-            if not pverbs and (prefix.endswith(",") or RE_TIME_START.match(prefix)):
+            if prefix:
+                if not (RE_DIRECT.search(prefix) and (strong or prefix.lower().startswith("giao"))):
+                    if not (prefix.endswith(",") or RE_TIME_START.match(prefix)):
+                        continue
+                    if any(x[2] not in ADVERBIAL for x in self.verbs_in(lo, c, capital_at=lo)):
+                        continue
+            if self.is_body_list(c, end):
                 return c, end
         return None
 
@@ -562,6 +649,31 @@ def _titles(sec, by_id) -> list[str]:
     return out
 
 
+def _section_kind(sec, by_id, memo: dict) -> tuple[bool, bool]:
+    """``(duty, no_duty)`` of a section from its titles and its ancestors' (innermost
+    first), as ``any(RE_DUTY_SECTION…)`` and :func:`_states_no_duties` over
+    :func:`_titles`; each section's own part is worked out once per document."""
+    if sec is None:
+        return False, False
+    own = memo.get(id(sec))
+    if own is None:
+        t = sec.title
+        parent = by_id.get(sec.parent) if sec.parent else None
+        pduty, pno = _section_kind(parent, by_id, memo) if parent is not None else (False, False)
+        short = len(t) < 100
+        duty = bool(short and RE_DUTY_SECTION.search(t)) or pduty
+        if short:
+            none, task = RE_NO_DUTY_SECTION.search(t), RE_TASK_SECTION.search(t)
+            decided = True if (none and not task) else False if (task and not none) else None
+        else:
+            decided = None
+        # the innermost title that decides, else the ancestors' answer
+        stated = decided if decided is not None else pno
+        own = memo[id(sec)] = (duty, stated)
+    duty, stated = own
+    return duty, (not duty and stated)
+
+
 def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
     p = _Prose(doc, ctx)
     text = doc.text
@@ -572,6 +684,7 @@ def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
             children[s.parent] = children.get(s.parent, 0) + 1
     owners: dict[str, tuple[Body, ...]] = {}
     by_id = {s.id: s for s in doc.sections}
+    kinds: dict[int, tuple[bool, bool | None]] = {}
     out: list[Assignment] = []
     for i, a, b in _blocks(doc):
         if i < 0:
@@ -587,9 +700,7 @@ def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
         if tab >= 0:  # a table ends the prose of its section
             b = text.rfind("\n", a, tab) + 1 or a
         # a short title says what a section is about; an item's title is its whole paragraph
-        titles = _titles(doc.section_of(a), by_id)
-        duty = any(RE_DUTY_SECTION.search(t) for t in titles if len(t) < 100)
-        no_duty = not duty and _states_no_duties(titles)
+        duty, no_duty = _section_kind(doc.section_of(a), by_id, kinds)
         nl = text.find("\n", a, b)
         while 0 <= nl < b - 1 and text[nl + 1].islower() and text[nl - 1] not in ".:;":
             nl = text.find("\n", nl + 1, b)  # a heading hard-wrapped over two lines
@@ -636,25 +747,28 @@ def _sentence_assignments(p: _Prose, a: int, b: int, duty: bool, first_only: boo
     """(lead, start, end) of each sentence in ``text[a:b]`` that opens with a body subject and a duty verb."""
     text = p.text
     found: list[list] = []
-    pos = a
-    bounds = []
-    for s, e in p.sentence_ends(a, b):
-        bounds.append((pos, s))
-        pos = e
-    bounds.append((pos, b))
-    for s, e in bounds:
-        if s >= e or "\t" in text[s:e] or RE_LABEL.match(text, s, e):
+
+    def bounds():  # lazily: ``first_only`` reads up to the first sentence it examines
+        pos = a
+        for s, e in p.sentence_ends(a, b):
+            yield pos, s
+            pos = e
+        yield pos, b
+
+    for s, e in bounds():
+        if s >= e or text.find("\t", s, e) >= 0 or RE_LABEL.match(text, s, e):
             continue
         lab = RE_ITEM_LABEL.match(text, s, e)
         s0 = lab.end() if lab else s
-        verbs = [v for v in p.verbs_in(s0, e) if p.past_at.get(v[0], -1) < s0]
+        verbs = p.verbs_in(s0, e)
+        if not duty:  # only the strong verbs count
+            verbs = [v for v in verbs if v[2] in STRONG]
+        verbs = [v for v in verbs if p.past_at(v[0]) < s0]
         hit = None
         # an explicit "chủ trì" decides the lead ("X chỉ đạo Y chủ trì …" → Y)
         order = [v for v in verbs if v[2] == "chủ trì"] + [v for v in verbs if v[2] != "chủ trì"]
         for v in order:
             strong = v[2] in STRONG
-            if not (duty or strong):
-                continue
             subj = p.subject(s0, v[0], strong)
             if subj:
                 hit = (subj, v)
