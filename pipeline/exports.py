@@ -3,7 +3,10 @@
 For people who work in Word and spreadsheets: ``out/exports/comparison.md``,
 ``comparison.docx``, ``citations.md`` and ``citations.docx``.  Both reports
 are built from the same view models as the site (``pipeline.render``), so
-the three forms always agree.
+the three forms always agree, and are bounded the same way for a national
+corpus (the documents side by side, the overlap matrix…).  Markdown tables
+are complete; a Word table keeps its first :data:`DOCX_MAX_ROWS` rows (python-docx
+is slow on huge tables, and Word on huge documents) and says where the rest is.
 """
 from __future__ import annotations
 
@@ -14,8 +17,11 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 import regex
 
-from .render import citation_index, comparison
+from .render import MAX_LISTED, citation_index, comparison
 from .store import atomic_write_bytes, atomic_write_text
+
+# Rows of one table in a .docx; the Markdown export and tables/*.csv hold all of them.
+DOCX_MAX_ROWS = 500
 
 # XML 1.0 forbids most control characters; python-docx refuses them, and a
 # stray one in a scanned document must not stop the export.
@@ -39,66 +45,102 @@ def write_exports(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any
     return written
 
 
-# A report is a title and a list of blocks: ("h2"|"h3", text), ("p", text) or ("table", (header, rows)).
+# A report is a title and a list of blocks: ("h2"|"h3", text), ("p", text) or ("table", (header, rows));
+# a table may be ("table", (header, rows, where)): where the complete data is, named when a .docx cuts it.
 Report = dict[str, Any]
 
 
-def comparison_report(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]]) -> Report:
-    view = comparison(tables, documents)
+def comparison_report(tables: dict[str, pd.DataFrame], documents: Any = None) -> Report:
+    view = comparison(tables)
     labels = [d["label"] for d in view["docs"]]
+    lead_labels = [d["label"] for d in view["lead_docs"]]
     blocks: list[tuple[str, Any]] = [("h2", "Chỉ tiêu theo chủ đề (targets by topic)")]
+    if len(labels) < view["n_docs"]:
+        blocks.append(("p", f"Đặt cạnh nhau {len(labels)} / {view['n_docs']} văn bản có nhiều chỉ tiêu nhất "
+                            f"(the {len(labels)} documents with most targets); đầy đủ: tables/targets.csv, tables/target_comparison.csv."))
     for t in view["topics"]:
         blocks.append(("h3", f"{t['topic']} ({t['n']})"))
         cells = ["\n".join(f"{x['frame']}: {x['indicator']}" for x in cell) or "—" for cell in t["cells"]]
         blocks.append(("table", (labels, [cells])))
     blocks.append(("h2", "Ai chủ trì việc gì (who leads what: C = chủ trì, P = phối hợp)"))
+    if len(lead_labels) < view["n_docs"]:
+        blocks.append(("p", f"Cột: {len(lead_labels)} / {view['n_docs']} văn bản có nhiều nhiệm vụ nhất; đầy đủ: tables/assignments.csv, tables/bodies.csv."))
     lead_rows = [[r["body"], str(r["lead"]), str(r["total"])]
                  + [" · ".join(x for x in (f"C {c['lead']}" if c["lead"] else "", f"P {c['support']}" if c["support"] else "") if x)
                     for c in r["cells"]] for r in view["leads"]]
-    blocks.append(("table", (["Cơ quan", "Chủ trì", "Tổng", *labels], lead_rows)))
+    blocks.append(("table", (["Cơ quan", "Chủ trì", "Tổng", *lead_labels], lead_rows)))
     blocks.append(("h2", "Tiến độ (deadlines with an interval)"))
-    bars = [b for b in view["timeline"]["bars"] if not b["heading"]]
-    doc_of = {}
+    tl = view["timeline"]
+    if tl.get("n_shown", 0) < tl.get("n", 0):
+        blocks.append(("p", f"{tl['n_shown']} / {tl['n']} mốc, của {tl['docs_shown']} / {tl['n_docs']} văn bản có nhiều mốc nhất; "
+                            "đầy đủ: tables/deadlines.csv."))
+    rows_ = []
     current = ""
-    for b in view["timeline"]["bars"]:
+    for b in tl["bars"]:
         if b["heading"]:
             current = b["label"]
         else:
-            doc_of[id(b)] = current
-    blocks.append(("table", (["Văn bản", "Thời hạn", "Khoảng thời gian"], [[doc_of[id(b)], b["label"], b["title"]] for b in bars])))
+            rows_.append([current, b["label"], b["title"]])
+    blocks.append(("table", (["Văn bản", "Thời hạn", "Khoảng thời gian"], rows_, "tables/deadlines.csv")))
     blocks.append(("h2", "Căn cứ thường được dẫn theo loại văn bản (commonly cited bases)"))
     for k in view["bases"]:
         blocks.append(("h3", f"{k['kind']} ({k['n_docs']} văn bản)"))
         blocks.append(("table", (["Văn bản được dẫn", "Số văn bản dẫn"], [[b["name"], str(b["n"])] for b in k["bases"]])))
     if view["detail"]["rows"]:
         blocks.append(("h2", "Bảng so sánh chi tiết (target_comparison)"))
-        blocks.append(("table", (view["detail"]["columns"], view["detail"]["rows"])))
+        if len(view["detail"]["rows"]) < view["detail"]["n"]:
+            blocks.append(("p", f"{len(view['detail']['rows'])} / {view['detail']['n']} dòng; đầy đủ: tables/target_comparison.csv."))
+        blocks.append(("table", (view["detail"]["columns"], view["detail"]["rows"], "tables/target_comparison.csv")))
     return {"title": "Báo cáo so sánh (comparison report)", "blocks": blocks}
 
 
-def citation_report(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]]) -> Report:
-    view = citation_index(tables, documents)
+def _listed(names: list[str], total: int | None = None) -> str:
+    total = len(names) if total is None else total
+    shown = names[:MAX_LISTED]
+    return ", ".join(shown) + (f" … (+{total - len(shown)})" if total > len(shown) else "")
+
+
+def citation_report(tables: dict[str, pd.DataFrame], documents: Any = None) -> Report:
+    from .render import _docs
+
+    docs = _docs(tables)
+    view = citation_index(tables, docs=docs, citing=False)  # citing documents: counts are enough here
     blocks: list[tuple[str, Any]] = [("p", f"{len(view['entries'])} văn bản được dẫn.")]
     blocks.append(("h2", "Được dẫn nhiều nhất (most cited)"))
     blocks.append(("table", (["Văn bản được dẫn", "Loại", "Cơ quan ban hành", "Số VB dẫn", "Số lần"],
                              [[str(e["display"]), _s(e.get("kind")), _s(e.get("issuer")), str(e.get("n_citing_docs")),
                                str(e.get("n_mentions"))] for e in view["ranking"]])))
+
+    def label(doc: str) -> str:
+        return docs.get(doc, {}).get("label", doc)
+
     for g in view["kinds"]:
         blocks.append(("h2", f"{g['kind']} ({g['n']})"))
         body = []
         for i in g["issuers"]:
             for e in i["entries"]:
-                dates = "; ".join(f"{d['date']} (theo {', '.join(x['label'] for x in d['docs'])})" for d in e["date_sources"])
-                citing = "; ".join(f"{c['label']} ×{len(c['mentions'])}" for c in e["citing"])
+                dates = "; ".join(f"{d['date']} (theo {_listed([x['label'] for x in d['docs']], len(d['docs']) + d.get('more', 0))})"
+                                  for d in e["date_sources"])
+                citing = e.get("citing_docs") or {}
+                if not isinstance(citing, dict):
+                    citing = {}
+                ids = sorted(citing, key=str)
+                cited = "; ".join(f"{label(k)} ×{citing[k]}" for k in ids[:MAX_LISTED])
+                if len(ids) > MAX_LISTED:
+                    cited += f"; … (+{len(ids) - MAX_LISTED} văn bản)"
                 flag = " ⚠" if e.get("has_conflict") else ""
-                body.append([i["issuer"], f"{e['display']}{flag}", dates, citing, _s(e.get("status"))])
-        blocks.append(("table", (["Cơ quan ban hành", "Số, ký hiệu / tên", "Ngày nêu", "Văn bản dẫn", "Tình trạng"], body)))
+                body.append([i["issuer"], f"{e['display']}{flag}", dates, cited, _s(e.get("status"))])
+        blocks.append(("table", (["Cơ quan ban hành", "Số, ký hiệu / tên", "Ngày nêu", "Văn bản dẫn", "Tình trạng"], body,
+                                 "citations.md, tables/registry.csv")))
     conflicts = [c for e in view["entries"] for c in e["conflicts"]]
     if conflicts:
         blocks.append(("h2", "Mâu thuẫn (conflicts)"))
-        blocks.append(("table", (["Văn bản được dẫn", "Loại", "Chi tiết"], [[_s(c.get("symbol")), _s(c.get("type")), _s(c.get("detail"))] for c in conflicts])))
+        blocks.append(("table", (["Văn bản được dẫn", "Loại", "Chi tiết"], [[_s(c.get("symbol")), _s(c.get("type")), _s(c.get("detail"))] for c in conflicts],
+                                 "citations.md, tables/conflicts.csv")))
     ov = view["overlap"]
     blocks.append(("h2", "Ma trận căn cứ chung (citation overlap)"))
+    if ov.get("capped"):
+        blocks.append(("p", f"{len(ov['docs'])} / {ov['n_docs']} văn bản dẫn nhiều căn cứ nhất; đầy đủ: tables/citations.csv."))
     blocks.append(("table", (["", *[d["label"] for d in ov["docs"]]], [[r["label"], *[str(c["n"]) for c in r["cells"]]] for r in ov["rows"]])))
     return {"title": "Mục lục trích dẫn (citation index)", "blocks": blocks}
 
@@ -133,7 +175,7 @@ def to_markdown(report: Report) -> str:
         elif kind == "p":
             lines += [md_text(value), ""]
         elif kind == "table":
-            header, body = value
+            header, body = value[0], value[1]
             lines.append("| " + " | ".join(md_cell(h) for h in header) + " |")
             lines.append("|" + "---|" * len(header))
             for row in body:
@@ -167,20 +209,30 @@ def to_docx(report: Report) -> bytes:
         elif kind == "p":
             doc.add_paragraph(_x(value))
         elif kind == "table":
-            header, body = value
-            body = list(body)
-            table = doc.add_table(rows=1 + len(body), cols=max(1, len(header)))
-            table.style = "Table Grid"
-            for j, h in enumerate(header):
-                cell = table.rows[0].cells[j]
-                cell.text = _x(h)
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
-            for i, row in enumerate(body, 1):
-                cells = table.rows[i].cells
-                for j, v in enumerate(row[: len(cells)]):
-                    cells[j].text = _x(v)
+            header, body = value[0], list(value[1])
+            where = value[2] if len(value) > 2 else "the Markdown export"
+            _docx_table(doc, header, body[:DOCX_MAX_ROWS])
+            if len(body) > DOCX_MAX_ROWS:
+                doc.add_paragraph(_x(f"… {DOCX_MAX_ROWS} / {len(body)} dòng đầu; đầy đủ trong {where} "
+                                     f"(first {DOCX_MAX_ROWS} of {len(body)} rows; all in {where})."))
             doc.add_paragraph()
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _docx_table(doc, header: Sequence[str], body: list[Sequence[Any]]) -> None:
+    """A "Table Grid" table, header bold, filled through the flat cell list (``rows[i].cells`` is quadratic)."""
+    ncols = max(1, len(header))
+    table = doc.add_table(rows=1 + len(body), cols=ncols)
+    table.style = "Table Grid"
+    cells = table._cells  # row-major, one per grid cell (no merged cells here)
+    for j, h in enumerate(header):
+        cell = cells[j]
+        cell.text = _x(h)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for i, row in enumerate(body, 1):
+        base = i * ncols
+        for j, v in enumerate(row[:ncols]):
+            cells[base + j].text = _x(v)

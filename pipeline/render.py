@@ -1,8 +1,22 @@
 """render: the static site (jinja2), readable offline from ``file://``.
 
-Pages: ``index.html`` (overview), one ``doc-*.html`` per document (text with
-highlighted records), ``citations.html`` (citation index), ``compare.html``
-(province comparison), ``quality.html`` and ``bodies.html``.
+Pages: ``index.html`` (overview; the documents list continues on
+``documents-N.html``), one ``doc-*.html`` per document (text with highlighted
+records), ``citations.html`` (citation index, continued on ``citations-N.html``;
+an entry cited by many documents lists them all on its ``cite-*.html``),
+``compare.html`` (province comparison), ``quality.html`` (with
+``ocr_slips.csv``) and ``bodies.html``.
+
+Scale (issue 8): the site of 10,000 documents is built in time linear in the
+corpus and memory bounded by one document at a time.  Document pages are
+rendered and written one by one (by worker processes from
+:data:`PARALLEL_MIN_DOCS` documents on), each reading its record and raw text
+once; per-document lookups (citations, conflicts, OCR slips) are grouped once,
+not filtered per document; every other page is split into numbered pages or
+capped ("the N documents with most …", first :data:`MAX_ROWS` rows) and points
+to the complete ``tables/*.csv``.  Pages go to a temporary folder that
+replaces ``site/`` only when complete, so an interrupted or failed render
+never leaves a half-written site.
 
 Templates come from a user folder first (``templates_dir`` or the
 ``VNPOLICY_TEMPLATES`` environment variable), then the package's; they are
@@ -15,17 +29,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
+import time
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import jinja2
 import pandas as pd
 import regex
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .store import atomic_write_text
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_FILES = ("style.css", "site.js")
@@ -58,6 +76,7 @@ def anchor(prefix: str, key: Any) -> str:
     return f"{prefix}-{hashlib.sha1(str(key).encode('utf-8')).hexdigest()[:10]}"
 
 
+@lru_cache(maxsize=1 << 16)
 def doc_page(doc_id: str) -> str:
     """The page of a document: ASCII, so links work from disk without URL-encoding."""
     stem = regex.sub(r"[^A-Za-z0-9._-]+", "_", doc_id)
@@ -68,6 +87,18 @@ def doc_page(doc_id: str) -> str:
 
 def obj(v: Any) -> Any:
     """A table cell as a Python value: JSON text parsed back, NaN as None."""
+    t = type(v)
+    if t is str:  # the common cases first: this runs for every cell and tooltip field
+        if v[:1] in ("[", "{") and v[-1:] in ("]", "}"):
+            try:
+                return json.loads(v)
+            except ValueError:
+                return v
+        return v
+    if v is None or t is int or t is bool or t is list or t is dict:
+        return v
+    if t is float:
+        return None if v != v else v
     if isinstance(v, str) and v[:1] in "[{":
         try:
             return json.loads(v)
@@ -94,18 +125,25 @@ def rows(df: pd.DataFrame | None) -> list[dict[str, Any]]:
 def show(v: Any) -> str:
     """A value as short display text."""
     v = obj(v)
-    if v is None or v == "":
+    t = type(v)
+    if t is str:
+        return v
+    if v is None:
         return ""
+    if t is int:
+        return str(v)
     if isinstance(v, bool):
         return "có" if v else "không"
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, list):
-        return "; ".join(show(x) for x in v if show(x))
+        return "; ".join(x for x in map(show, v) if x)
     if isinstance(v, dict):
         if "canonical" in v or "text" in v:
             return str(v.get("canonical") or v.get("text"))
-        return ", ".join(f"{k}: {show(x)}" for k, x in v.items() if show(x))
+        return ", ".join(f"{k}: {x}" for k, x in ((k, show(x)) for k, x in v.items()) if x)
+    if v == "":
+        return ""
     return str(v)
 
 
@@ -114,9 +152,9 @@ def tooltip(record: dict[str, Any], limit: int = 140) -> str:
     for k, v in record.items():
         if k in TOOLTIP_SKIP:
             continue
-        s = show(v)
+        s = v if type(v) is str and v[:1] not in ("[", "{") else show(v)
         if s:
-            parts.append(f"{k}: {s[:limit]}{'…' if len(s) > limit else ''}")
+            parts.append(f"{k}: {s[:limit]}…" if len(s) > limit else f"{k}: {s}")
     return "\n".join(parts)
 
 
@@ -138,9 +176,11 @@ def doc_label(d: dict[str, Any]) -> str:
     return label or str(d.get("doc"))
 
 
+RE_YEAR = regex.compile(r"(\d{4})")
+
+
 def year_of(v: Any) -> int | None:
-    s = show(v)
-    m = regex.match(r"(\d{4})", s)
+    m = RE_YEAR.match(show(v))
     return int(m.group(1)) if m else None
 
 
@@ -167,43 +207,76 @@ def highlight(text: str, spans: Iterable[Span]) -> Markup:
     '<span class="hl hl-citation" title="x&#34;y" id="c-0">a <span class="hl hl-target">&lt;b&gt;</span></span><a class="go" href="r.html" aria-label="xem">↗</a><span class="hl hl-target"> c</span>'
     """
     n = len(text)
-    spans = sorted({s for s in spans if 0 <= s.start < s.end <= n}, key=lambda s: (s.start, -s.end, s.kind))
-    order = {s: i for i, s in enumerate(spans)}
-    starts: dict[int, list[Span]] = defaultdict(list)
-    ends: dict[int, list[Span]] = defaultdict(list)
-    for s in spans:
-        starts[s.start].append(s)
-        ends[s.end].append(s)
+    # a total order (ties by every field): the same page on every run, whatever the set's order
+    spans = sorted({s for s in spans if 0 <= s.start < s.end <= n},
+                   key=lambda s: (s.start, -s.end, s.kind, s.id, s.title, s.href))
+    # spans are handled by their rank (ints hash fast; a Span hashes all its fields every time)
+    starts: dict[int, list[int]] = defaultdict(list)
+    ends: dict[int, list[int]] = defaultdict(list)
+    first_tag: list[str] = []  # opening tag of a span's first piece (with its id), of later pieces, link after it
+    tag: list[str] = []
+    link: list[str] = []
+    kinds: dict[str, str] = {}
+    for i, s in enumerate(spans):
+        starts[s.start].append(i)
+        ends[s.end].append(i)
+        k = kinds.get(s.kind)
+        if k is None:
+            k = kinds[s.kind] = f'<span class="hl hl-{_esc(s.kind)}"'
+        t = k + (f' title="{_esc(s.title)}"' if s.title else "")
+        tag.append(t + ">")
+        first_tag.append(t + (f' id="{_esc(s.id)}"' if s.id else "") + ">")
+        link.append(f'<a class="go" href="{_esc(s.href)}" aria-label="xem">↗</a>' if s.href else "")
+    end_of = [s.end for s in spans]
     bounds = sorted({0, n, *starts, *ends})
     out: list[str] = []
-    stack: list[Span] = []
-    active: set[Span] = set()
-    opened: set[Span] = set()
+    stack: list[int] = []
+    active: set[int] = set()
+    opened = [False] * len(spans)
     for a, b in zip(bounds, bounds[1:]):
-        active.difference_update(ends.get(a, ()))
-        active.update(starts.get(a, ()))
-        want = sorted(active, key=order.__getitem__)
+        gone = ends.get(a)
+        if gone:
+            active.difference_update(gone)
+        new = starts.get(a)
+        if new:
+            active.update(new)
+        want = sorted(active)
         keep = 0
-        while keep < len(stack) and keep < len(want) and stack[keep] is want[keep]:
+        while keep < len(stack) and keep < len(want) and stack[keep] == want[keep]:
             keep += 1
-        for s in reversed(stack[keep:]):
+        for i in reversed(stack[keep:]):
             out.append("</span>")
-            if s.end <= a and s.href:
-                out.append(f'<a class="go" href="{escape(s.href)}" aria-label="xem">↗</a>')
-        stack = stack[:keep]
-        for s in want[keep:]:
-            attrs = f' title="{escape(s.title)}"' if s.title else ""
-            if s.id and s not in opened:
-                attrs += f' id="{escape(s.id)}"'
-            opened.add(s)
-            out.append(f'<span class="hl hl-{escape(s.kind)}"{attrs}>')
-            stack.append(s)
-        out.append(str(escape(text[a:b])))
-    for s in reversed(stack):
+            if end_of[i] <= a and link[i]:
+                out.append(link[i])
+        del stack[keep:]
+        for i in want[keep:]:
+            if opened[i]:
+                out.append(tag[i])
+            else:
+                out.append(first_tag[i])
+                opened[i] = True
+            stack.append(i)
+        out.append(_esc(text[a:b]))
+    for i in reversed(stack):
         out.append("</span>")
-        if s.href:
-            out.append(f'<a class="go" href="{escape(s.href)}" aria-label="xem">↗</a>')
+        if link[i]:
+            out.append(link[i])
     return Markup("".join(out))
+
+
+def _esc(s: str) -> str:
+    """``markupsafe.escape`` as a plain string (same entities), without a Markup object per call."""
+    if "&" in s:
+        s = s.replace("&", "&amp;")
+    if "<" in s:
+        s = s.replace("<", "&lt;")
+    if ">" in s:
+        s = s.replace(">", "&gt;")
+    if "'" in s:
+        s = s.replace("'", "&#39;")
+    if '"' in s:
+        s = s.replace('"', "&#34;")
+    return s
 
 
 def _find_in(raw: str, needle: str, start: int, end: int) -> tuple[int, int] | None:
@@ -213,10 +286,14 @@ def _find_in(raw: str, needle: str, start: int, end: int) -> tuple[int, int] | N
     return (i, i + len(needle)) if i >= 0 else None
 
 
-def document_spans(d: dict[str, Any], cite_keys: dict[tuple[str, int], dict[str, Any]],
-                   ocr: Iterable[dict[str, Any]] = ()) -> list[Span]:
-    """Every highlight of a document, with its tooltip, link and anchor id."""
-    raw = d.get("text") or ""
+def document_spans(d: dict[str, Any], cite_keys: Mapping[tuple[str, int], dict[str, Any]],
+                   ocr: Iterable[dict[str, Any]] = (), text: str | None = None) -> list[Span]:
+    """Every highlight of a document, with its tooltip, link and anchor id.
+
+    ``text`` is the document's raw text when the caller already has it (a
+    text-less record would otherwise read it from disk again).
+    """
+    raw = (d.get("text") or "") if text is None else text
     doc = d["doc"]
     spans: list[Span] = []
     used_ids: set[str] = set()
@@ -236,7 +313,7 @@ def document_spans(d: dict[str, Any], cite_keys: dict[tuple[str, int], dict[str,
         key = info.get("key")
         extra = {k: info.get(k) for k in ("key", "status", "reason") if info.get(k)}
         add("citation", c.get("start"), c.get("end"), tooltip({**c, **extra}),
-            f"citations.html#{anchor('r', key)}" if key else "")
+            (info.get("href") or f"citations.html#{anchor('r', key)}") if key else "")
     for kind, key in (("target", "targets"), ("result", "results"), ("deadline", "deadlines")):
         for r in d.get(key) or []:
             add(kind, r.get("start"), r.get("end"), tooltip(r))
@@ -272,6 +349,66 @@ def document_spans(d: dict[str, Any], cite_keys: dict[tuple[str, int], dict[str,
     return spans
 
 
+# --- bounds: every page stays readable, and its size bounded, for a national corpus -------------
+#
+# Document pages are one per document (their total grows linearly); every other page is
+# capped or split into numbered pages, and says where the complete data is (``tables/*.csv``).
+
+DOCS_PER_PAGE = 500       # rows of the documents list per page (index.html, documents-2.html, …)
+ENTRIES_PER_PAGE = 250    # citation-index entries per page (citations.html, citations-2.html, …)
+CITING_SHOWN = 20         # citing documents listed under an entry of the index (the rest: cite-*.html)
+CITING_FULL = 2000        # citing documents listed on an entry's own page
+CITING_SNIPPETS = 300     # of those, documents whose mentions show a context snippet
+DATE_SOURCE_DOCS = 10     # documents named after a date an entry is stated with
+MAX_OVERLAP_DOCS = 30     # documents in the citation-overlap matrix (the ones citing most bases)
+MAX_SIDE_DOCS = 30        # documents side by side on the comparison page (the ones with most records)
+MAX_TIMELINE_DOCS = 30    # documents on the deadline timeline
+MAX_CHART_BARS = 30       # bars of the citations-per-document chart
+MAX_ROWS = 500            # rows of any other long list or table
+MAX_BODY_DOCS = 30        # documents listed under a body
+MAX_LISTED = 20           # names listed in one cell (document ids of an unmatched body, …)
+
+
+def paged(base: str, i: int) -> str:
+    """The name of page ``i`` (0-based) of a split page: ``citations.html``, ``citations-2.html``…"""
+    if i == 0:
+        return base
+    stem, ext = base.rsplit(".", 1)
+    return f"{stem}-{i + 1}.{ext}"
+
+
+def pager(names: Sequence[str], current: int) -> list[dict[str, Any]]:
+    """Links to every page of a split page (empty when there is one page)."""
+    if len(names) <= 1:
+        return []
+    return [{"n": i + 1, "href": n, "current": i == current} for i, n in enumerate(names)]
+
+
+def _top(ids: Sequence[str], weight: Mapping[str, int], limit: int) -> list[str]:
+    """``ids`` if there are at most ``limit``; else the ``limit`` heaviest, in ``ids`` order."""
+    if len(ids) <= limit:
+        return list(ids)
+    keep = set(sorted(ids, key=lambda d: (-weight.get(d, 0), d))[:limit])
+    return [d for d in ids if d in keep]
+
+
+def columns(df: pd.DataFrame | None, cols: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Rows of ``df`` as dicts of only ``cols`` (those present), values through :func:`obj`.
+
+    Much cheaper than :func:`rows` on big tables: only the columns a view needs are converted.
+    """
+    if df is None or df.empty:
+        return
+    present = [c for c in cols if c in df.columns]
+    arrays = [df[c].tolist() for c in present]
+    for vals in zip(*arrays):
+        yield {c: obj(v) for c, v in zip(present, vals)}
+
+
+def _more(items: list[Any], limit: int) -> tuple[list[Any], int]:
+    return items[:limit], max(0, len(items) - limit)
+
+
 # --- view models ------------------------------------------------------------------
 
 def _docs(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, Any]]:
@@ -287,6 +424,7 @@ def _conflicts(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     out = []
     for c in rows(tables.get("conflicts")):
         c["anchor"] = anchor("r", c.get("key"))
+        c["href"] = f"citations.html#{c['anchor']}"
         c["docs"] = sorted({x for side in c.get("sides") or [] for x in side.get("docs") or []})
         out.append(c)
     return out
@@ -309,12 +447,79 @@ REGISTRY_DEFAULTS: dict[str, Any] = {
 }
 
 
-def citation_index(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]]) -> dict[str, Any]:
-    """The citation index: registry entries grouped by kind and issuer, rankings, overlap matrix."""
-    docs = _docs(tables)
-    texts = {d["doc"]: d.get("text") or "" for d in documents}
+def _group_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries grouped by kind (biggest first), then issuer, then display name."""
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for e in sorted(entries, key=lambda e: (e.get("issuer") or "~", str(e["display"]))):
+        groups[e.get("kind") or "Khác"][e.get("issuer") or "(không rõ)"].append(e)
+    return [{"kind": k, "anchor": anchor("g", k), "n": sum(len(v) for v in g.values()),
+             "issuers": [{"issuer": i, "entries": es} for i, es in g.items()]}
+            for k, g in sorted(groups.items(), key=lambda kv: -sum(len(v) for v in kv[1].values()))]
+
+
+class CitationTexts:
+    """``(doc, start)`` → the citation's raw text, from the ``citations`` table, one document at a time.
+
+    Mention snippets need the cited text; this avoids a dictionary of every
+    citation of the corpus (or every document's text) in memory.
+    """
+
+    def __init__(self, citations: pd.DataFrame | None, cache: int = 256) -> None:
+        self._pos: dict[Any, Any] = {}
+        if citations is not None and not citations.empty and {"doc", "start", "text"} <= set(citations.columns):
+            self._pos = citations.groupby("doc", sort=False).indices
+            self._start = citations["start"].to_numpy()
+            self._text = citations["text"].to_numpy(dtype=object)
+        self._cache: dict[Any, dict[Any, str]] = {}
+        self._size = cache
+
+    def doc(self, doc: Any) -> dict[Any, str]:
+        hit = self._cache.get(doc)
+        if hit is None:
+            pos = self._pos.get(doc)
+            hit = {} if pos is None else {s: t if isinstance(t, str) else ""
+                                          for s, t in zip(self._start[pos].tolist(), self._text[pos].tolist())}
+            if len(self._cache) >= self._size:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[doc] = hit
+        return hit
+
+    def get(self, key: tuple[Any, Any], default: str = "") -> str:
+        return self.doc(key[0]).get(key[1], default)
+
+
+def citing_documents(e: dict[str, Any], docs: dict[str, dict[str, Any]], texts: CitationTexts | Mapping | None,
+                     limit: int | None = CITING_SHOWN, snippets: int | None = None) -> list[dict[str, Any]]:
+    """The documents citing an entry (the first ``limit``, by id), each with its mentions and their snippets."""
+    by_doc: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for m in e.get("mentions") or []:
+        by_doc[m.get("doc")].append(m)
+    ids = sorted(by_doc, key=str)
+    out = []
+    for n, k in enumerate(ids if limit is None else ids[:limit]):
+        snip = snippets is None or n < snippets
+        ms = []
+        for m in by_doc[k]:
+            s, t = m.get("start"), m.get("end")
+            text = (texts.get((k, s), "") if texts is not None else "") if isinstance(s, int) and isinstance(t, int) else ""
+            parts = _snippet(m.get("context") or "", text) if snip else {"before": "", "match": "", "after": ""}
+            ms.append({**m, **parts, "snip": snip, "href": f"{doc_page(k)}#c-{s}"})
+        out.append({"doc": k, "label": docs.get(k, {}).get("label", k), "page": doc_page(k), "mentions": ms})
+    return out
+
+
+def citation_index(tables: dict[str, pd.DataFrame], documents: Any = None, *,
+                   docs: dict[str, dict[str, Any]] | None = None, citing: bool = True,
+                   conflicts_list: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The citation index: registry entries grouped by kind and issuer, split into pages, rankings, overlap matrix.
+
+    Every entry gets ``page`` and ``href`` (where it is rendered) and ``n_citing``;
+    with ``citing``, also ``citing``: its first :data:`CITING_SHOWN` citing
+    documents with their mentions (the site fills it one page at a time instead).
+    """
+    docs = _docs(tables) if docs is None else docs
     conflicts = defaultdict(list)
-    for c in _conflicts(tables):
+    for c in _conflicts(tables) if conflicts_list is None else conflicts_list:
         conflicts[c.get("key")].append(c)
     entries = []
     for e in rows(tables.get("registry")):
@@ -322,40 +527,79 @@ def citation_index(tables: dict[str, pd.DataFrame], documents: list[dict[str, An
         e["anchor"] = anchor("r", e["key"])
         e["display"] = e.get("symbol") or e.get("name") or e["key"]
         e["conflicts"] = conflicts.get(e["key"], [])
-        by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for m in e.get("mentions") or []:
-            s, t = m.get("start"), m.get("end")
-            raw = texts.get(m.get("doc"), "")
-            text = raw[s:t] if isinstance(s, int) and isinstance(t, int) else ""
-            by_doc[m.get("doc")].append({**m, **_snippet(m.get("context") or "", text),
-                                          "href": f"{doc_page(m.get('doc'))}#c-{s}"})
-        e["citing"] = [{"doc": k, "label": docs.get(k, {}).get("label", k), "page": doc_page(k), "mentions": v}
-                       for k, v in sorted(by_doc.items())]
-        e["date_sources"] = [{"date": x.get("date"), "count": x.get("count"),
-                              "docs": [{"doc": k, "label": docs.get(k, {}).get("label", k)} for k in x.get("docs") or []]}
-                             for x in e.get("date_sources") or []]
+        e["n_citing"] = len(e.get("citing_docs") or {}) or len({m.get("doc") for m in e.get("mentions") or []})
+        e["more"] = max(0, e["n_citing"] - CITING_SHOWN)
+        e["all_href"] = f"cite-{e['anchor'][2:]}.html" if e["more"] else ""
+        e["citing"] = []
+        sources = []
+        for x in e.get("date_sources") or []:
+            shown, more = _more(list(x.get("docs") or []), DATE_SOURCE_DOCS)
+            sources.append({"date": x.get("date"), "count": x.get("count"), "more": more,
+                            "docs": [{"doc": k, "label": docs.get(k, {}).get("label", k)} for k in shown]})
+        e["date_sources"] = sources
         entries.append(e)
-    groups: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for e in sorted(entries, key=lambda e: (e.get("issuer") or "~", str(e["display"]))):
-        groups[e.get("kind") or "Khác"][e.get("issuer") or "(không rõ)"].append(e)
-    kinds = [{"kind": k, "anchor": anchor("g", k), "n": sum(len(v) for v in g.values()),
-              "issuers": [{"issuer": i, "entries": es} for i, es in g.items()]}
-             for k, g in sorted(groups.items(), key=lambda kv: -sum(len(v) for v in kv[1].values()))]
+    kinds = _group_entries(entries)
+    ordered = [e for g in kinds for i in g["issuers"] for e in i["entries"]]
+    names = [paged("citations.html", p) for p in range(max(1, -(-len(ordered) // ENTRIES_PER_PAGE)))]
+    pages = []
+    for p, name in enumerate(names):
+        chunk = ordered[p * ENTRIES_PER_PAGE:(p + 1) * ENTRIES_PER_PAGE]
+        segs: list[dict[str, Any]] = []
+        for e in chunk:
+            e["page"] = name
+            e["href"] = f"{name}#{e['anchor']}"
+        pages.append({"name": name, "number": p + 1, "first": p == 0, "entries": chunk,
+                      "lo": p * ENTRIES_PER_PAGE + 1, "hi": p * ENTRIES_PER_PAGE + len(chunk),
+                      "pager": pager(names, p), "kinds": segs})
+    # each page's slice of the kind → issuer grouping (a kind may continue on the next page)
+    seen_kinds: set[str] = set()
+    page_no = {n: i for i, n in enumerate(names)}
+    for g in kinds:
+        g["href"] = g["issuers"][0]["entries"][0]["page"] + f"#{g['anchor']}"
+        for i in g["issuers"]:
+            for e in i["entries"]:
+                segs = pages[page_no[e["page"]]]["kinds"]
+                if not segs or segs[-1]["kind"] != g["kind"]:
+                    first = g["kind"] not in seen_kinds
+                    seen_kinds.add(g["kind"])
+                    segs.append({"kind": g["kind"], "anchor": g["anchor"] if first else "", "n": g["n"],
+                                 "continued": not first, "issuers": []})
+                seg = segs[-1]
+                if not seg["issuers"] or seg["issuers"][-1]["issuer"] != i["issuer"]:
+                    seg["issuers"].append({"issuer": i["issuer"], "entries": []})
+                seg["issuers"][-1]["entries"].append(e)
+    hrefs = {e["key"]: e["href"] for e in entries}
+    for es in conflicts.values():
+        for c in es:
+            c["href"] = hrefs.get(c.get("key"), c["href"])
+    if citing:
+        texts = CitationTexts(tables.get("citations"))
+        for e in entries:
+            e["citing"] = citing_documents(e, docs, texts)
     ranking = sorted(entries, key=lambda e: (-(e.get("n_citing_docs") or 0), -(e.get("n_mentions") or 0), str(e["display"])))[:20]
-    return {"kinds": kinds, "entries": entries, "ranking": ranking, "overlap": overlap_matrix(entries, docs)}
+    return {"kinds": kinds, "entries": entries, "ranking": ranking, "pages": pages, "hrefs": hrefs,
+            "overlap": overlap_matrix(entries, docs, hrefs=hrefs)}
 
 
-def overlap_matrix(entries: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Which bases each pair of documents shares (ambiguous keys left out)."""
-    cited: dict[str, set[str]] = defaultdict(set)
+def overlap_matrix(entries: list[dict[str, Any]], docs: dict[str, dict[str, Any]], limit: int = MAX_OVERLAP_DOCS,
+                   hrefs: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Which bases each pair of documents shares (ambiguous keys left out), among the ``limit`` documents citing most bases."""
     names = {}
+    n_keys: Counter = Counter()
     for e in entries:
         if str(e["key"]).endswith("|?"):
             continue
         names[e["key"]] = str(e["display"])
         for d in (e.get("citing_docs") or {}):
-            cited[d].add(e["key"])
-    ids = sorted(docs)
+            n_keys[d] += 1
+    ids = _top(sorted(docs), n_keys, limit)
+    chosen = set(ids)
+    cited: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        if e["key"] in names:
+            for d in (e.get("citing_docs") or {}):
+                if d in chosen:
+                    cited[d].add(e["key"])
     matrix = []
     for a in ids:
         cells = []
@@ -369,8 +613,11 @@ def overlap_matrix(entries: list[dict[str, Any]], docs: dict[str, dict[str, Any]
             shared = sorted(cited[a] & cited[b], key=lambda k: names[k])
             if shared:
                 pairs.append({"a": docs[a]["label"], "b": docs[b]["label"],
-                              "shared": [{"name": names[k], "anchor": anchor("r", k)} for k in shared]})
-    return {"docs": [docs[d] for d in ids], "rows": matrix, "pairs": pairs}
+                              "shared": [{"name": names[k], "anchor": anchor("r", k),
+                                          "href": (hrefs or {}).get(k) or f"citations.html#{anchor('r', k)}"}
+                                         for k in shared]})
+    return {"docs": [docs[d] for d in ids], "rows": matrix, "pairs": pairs, "n_docs": len(docs),
+            "capped": len(ids) < len(docs)}
 
 
 def _topics(r: dict[str, Any]) -> list[str]:
@@ -396,32 +643,58 @@ def target_frame(r: dict[str, Any]) -> str:
     return " · ".join(b for b in bits if b)
 
 
-def comparison(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]]) -> dict[str, Any]:
-    """The comparison report: targets by topic side by side, who leads what, deadlines, common bases."""
-    docs = _docs(tables)
+TARGET_COLUMNS = ("doc", "doc_id", "start", "text", "indicator", "topics", "topic", "value", "value_min", "value_max",
+                  "comparator", "unit", "frequency", "level", "deadline")
+ASSIGNMENT_COLUMNS = ("doc", "doc_id", "start", "task", "lead", "support", "issues")
+
+
+def _per_doc(df: pd.DataFrame | None) -> Counter:
+    if df is None or df.empty:
+        return Counter()
+    col = "doc" if "doc" in df.columns else "doc_id" if "doc_id" in df.columns else None
+    return Counter(df[col].tolist()) if col else Counter()
+
+
+def comparison(tables: dict[str, pd.DataFrame], documents: Any = None, *,
+               docs: dict[str, dict[str, Any]] | None = None, hrefs: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The comparison report: targets by topic side by side, who leads what, deadlines, common bases.
+
+    Side by side are at most :data:`MAX_SIDE_DOCS` documents (those with the
+    most targets; for "who leads what", the most assignments); counts are over the whole corpus.
+    """
+    docs = _docs(tables) if docs is None else docs
     ids = sorted(docs)
+    side = _top(ids, _per_doc(tables.get("targets")), MAX_SIDE_DOCS)
+    side_set = set(side)
     by_topic: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for r in rows(tables.get("targets")):
+    n_topic: Counter = Counter()
+    for r in columns(tables.get("targets"), TARGET_COLUMNS):
         doc = r.get("doc") or r.get("doc_id")
+        topics = _topics(r)
+        n_topic.update(topics)
+        if doc not in side_set:
+            continue
         item = {"frame": target_frame(r), "indicator": show(r.get("indicator")) or show(r.get("text")),
                 "text": show(r.get("text")), "href": f"{doc_page(doc)}#t-{r.get('start')}"}
-        for t in _topics(r):
+        for t in topics:
             by_topic[t][doc].append(item)
-    topics = [{"topic": t, "anchor": anchor("p", t), "n": sum(len(v) for v in per.values()),
-               "cells": [per.get(d, []) for d in ids]}
-              for t, per in sorted(by_topic.items(), key=lambda kv: (kv[0] == "khác", kv[0]))]
+    topics = [{"topic": t, "anchor": anchor("p", t), "n": n,
+               "cells": [by_topic[t].get(d, []) for d in side]}
+              for t, n in sorted(n_topic.items(), key=lambda kv: (kv[0] == "khác", kv[0]))]
     tc = tables.get("target_comparison")
-    detail = {"columns": [str(c) for c in tc.columns], "rows": [[show(v) for v in r.values()] for r in rows(tc)]} \
-        if tc is not None and not tc.empty else {"columns": [], "rows": []}
-    return {"docs": [docs[d] for d in ids], "topics": topics, "detail": detail,
-            "leads": lead_matrix(tables, docs, ids), "timeline": timeline(tables, docs),
-            "bases": common_bases(tables, docs)}
+    detail = {"columns": [str(c) for c in tc.columns], "rows": [[show(v) for v in r.values()] for r in rows(tc.head(MAX_ROWS))],
+              "n": len(tc)} if tc is not None and not tc.empty else {"columns": [], "rows": [], "n": 0}
+    lead_ids = _top(ids, _per_doc(tables.get("assignments")), MAX_SIDE_DOCS)
+    return {"docs": [docs[d] for d in side], "n_docs": len(ids), "topics": topics, "detail": detail,
+            "lead_docs": [docs[d] for d in lead_ids],
+            "leads": lead_matrix(tables, docs, lead_ids), "timeline": timeline(tables, docs),
+            "bases": common_bases(tables, docs, hrefs=hrefs)}
 
 
 def lead_matrix(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], ids: list[str]) -> list[dict[str, Any]]:
     """Bodies × documents: how many tasks each body leads (chủ trì) and supports (phối hợp)."""
     counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for a in rows(tables.get("assignments")):
+    for a in columns(tables.get("assignments"), ("doc", "doc_id", "lead", "support")):
         doc = a.get("doc") or a.get("doc_id")
         for role in ("lead", "support"):
             for item in a.get(role) or []:
@@ -430,17 +703,21 @@ def lead_matrix(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]]
                     counts[name][doc][role] += 1
     out = []
     for name, per in counts.items():
-        total = sum(c["lead"] + c["support"] for c in per.values())
-        out.append({"body": name, "anchor": anchor("b", name), "total": total,
-                    "lead": sum(c["lead"] for c in per.values()),
-                    "cells": [{"lead": per[d]["lead"], "support": per[d]["support"]} for d in ids]})
-    return sorted(out, key=lambda r: (-r["lead"], -r["total"], r["body"]))[:40]
+        out.append({"body": name, "anchor": anchor("b", name), "total": sum(c["lead"] + c["support"] for c in per.values()),
+                    "lead": sum(c["lead"] for c in per.values()), "per": per})
+    out = sorted(out, key=lambda r: (-r["lead"], -r["total"], r["body"]))[:40]
+    for r in out:
+        per = r.pop("per")
+        r["cells"] = [{"lead": per[d]["lead"] if d in per else 0, "support": per[d]["support"] if d in per else 0}
+                      for d in ids]
+    return out
 
 
-def timeline(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], width: int = 900) -> dict[str, Any]:
-    """A Gantt-like chart of the deadlines that have an interval: geometry for an inline SVG."""
+def timeline(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], width: int = 900,
+             limit: int = MAX_TIMELINE_DOCS) -> dict[str, Any]:
+    """A Gantt-like chart of the deadlines that have an interval (of at most ``limit`` documents): geometry for an inline SVG."""
     items, seen = [], set()
-    for r in rows(tables.get("deadlines")):
+    for r in columns(tables.get("deadlines"), ("doc", "doc_id", "from", "to", "value", "text", "kind", "start")):
         lo, hi = show(r.get("from")), show(r.get("to"))
         if not (year_of(lo) and year_of(hi)):
             continue
@@ -452,7 +729,11 @@ def timeline(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], w
         items.append({"doc": doc, "from": lo, "to": hi, "label": show(r.get("text")), "value": show(r.get("value")),
                       "kind": show(r.get("kind")), "href": f"{doc_page(doc)}#d-{r.get('start')}"})
     if not items:
-        return {"bars": [], "years": [], "width": width, "height": 0, "n": 0}
+        return {"bars": [], "years": [], "width": width, "height": 0, "n": 0, "n_shown": 0, "n_docs": 0, "docs_shown": 0}
+    n_all = len(items)
+    per_doc = Counter(i["doc"] for i in items)
+    keep = set(_top(sorted(per_doc, key=str), per_doc, limit))
+    items = [i for i in items if i["doc"] in keep]
 
     def pos(iso: str, end: bool) -> float:
         y = year_of(iso) or 0
@@ -479,25 +760,29 @@ def timeline(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], w
                      "href": i["href"], "kind": i["kind"]})
         y += row_h
     years = [{"year": yr, "x": round(left + (yr - y0) * scale, 1)} for yr in range(y0, y1 + 1)]
-    return {"bars": bars, "years": years, "width": width, "height": y + 10, "n": len(items), "top": 16}
+    return {"bars": bars, "years": years, "width": width, "height": y + 10, "n": n_all, "top": 16,
+            "n_shown": len(items), "n_docs": len(per_doc), "docs_shown": len(keep)}
 
 
-def common_bases(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], top: int = 8) -> list[dict[str, Any]]:
+def common_bases(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], top: int = 8,
+                 hrefs: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Per kind of citing document, the bases cited by most documents of that kind."""
-    names = {e["key"]: (e.get("symbol") or e.get("name") or e["key"]) for e in rows(tables.get("registry"))}
+    names = {e["key"]: (e.get("symbol") or e.get("name") or e["key"])
+             for e in columns(tables.get("registry"), ("key", "symbol", "name"))}
+    kind_of = {d: show(v.get("kind")) or "(không rõ)" for d, v in docs.items()}
     per_kind: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for c in rows(tables.get("citations")):
+    for c in columns(tables.get("citations"), ("doc", "key", "self")):
         key = c.get("key")
         if not key or str(key).endswith("|?") or c.get("self"):
             continue
-        kind = show(docs.get(c.get("doc"), {}).get("kind")) or "(không rõ)"
-        per_kind[kind][key].add(c.get("doc"))
+        per_kind[kind_of.get(c.get("doc"), "(không rõ)")][key].add(c.get("doc"))
+    n_docs = Counter(kind_of.values())
     out = []
     for kind, keys in sorted(per_kind.items()):
-        n_docs = sum(1 for d in docs.values() if (show(d.get("kind")) or "(không rõ)") == kind)
         ranked = sorted(keys.items(), key=lambda kv: (-len(kv[1]), names.get(kv[0], kv[0])))[:top]
-        out.append({"kind": kind, "n_docs": n_docs,
-                    "bases": [{"name": names.get(k, k), "anchor": anchor("r", k), "n": len(v)} for k, v in ranked]})
+        out.append({"kind": kind, "n_docs": n_docs.get(kind, 0),
+                    "bases": [{"name": names.get(k, k), "anchor": anchor("r", k), "n": len(v),
+                               "href": (hrefs or {}).get(k) or f"citations.html#{anchor('r', k)}"} for k, v in ranked]})
     return out
 
 
@@ -510,67 +795,170 @@ def bar_chart(items: list[tuple[str, float, str]], width: int = 640, bar: int = 
     return {"bars": bars, "width": width, "height": max(1, len(items)) * (bar + 6), "bar": bar}
 
 
-def overview(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]]) -> dict[str, Any]:
-    docs = list(_docs(tables).values())
+def overview(tables: dict[str, pd.DataFrame], documents: Any = None, *,
+             docs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The overview: counts, groupings, charts, and the documents list split into pages of :data:`DOCS_PER_PAGE`."""
+    docs_list = list((_docs(tables) if docs is None else docs).values())
     counts = {k: len(tables[k]) if tables.get(k) is not None else 0
               for k in ("citations", "registry", "targets", "results", "assignments", "deadlines", "bodies", "conflicts")}
 
     def group(field: str) -> list[tuple[str, int]]:
-        return sorted(Counter(show(d.get(field)) or "(không rõ)" for d in docs).items())
+        return sorted(Counter(show(d.get(field)) or "(không rõ)" for d in docs_list).items())
 
-    years = Counter(str(year_of(d.get("date")) or "(không rõ)") for d in docs)
+    years = Counter(str(year_of(d.get("date")) or "(không rõ)") for d in docs_list)
     per_year: Counter = Counter()
-    for r in rows(tables.get("deadlines")):
+    for r in columns(tables.get("deadlines"), ("to", "from", "value")):
         y = year_of(r.get("to")) or year_of(r.get("from")) or year_of(r.get("value"))
         if y:
             per_year[y] += 1
-    cites = bar_chart([(d["label"], d.get("n_citations") or 0, d["page"]) for d in docs])
+    charted = docs_list
+    if len(docs_list) > MAX_CHART_BARS:
+        charted = sorted(docs_list, key=lambda d: (-(obj(d.get("n_citations")) or 0), d["doc"]))[:MAX_CHART_BARS]
+    cites = bar_chart([(d["label"], d.get("n_citations") or 0, d["page"]) for d in charted])
     deadline_chart = bar_chart([(str(y), n, "compare.html#timeline") for y, n in sorted(per_year.items())])
-    return {"docs": docs, "counts": counts, "by": {"Tỉnh / province": group("province"), "Cấp / level": group("level"),
-                                                    "Loại / kind": group("kind"), "Năm / year": sorted(years.items())},
-            "charts": {"citations": cites, "deadlines": deadline_chart}}
+    names = ["index.html"] + [paged("documents.html", p) for p in range(1, -(-len(docs_list) // DOCS_PER_PAGE))]
+    return {"docs": docs_list, "counts": counts, "by": {"Tỉnh / province": group("province"), "Cấp / level": group("level"),
+                                                         "Loại / kind": group("kind"), "Năm / year": sorted(years.items())},
+            "charts": {"citations": cites, "deadlines": deadline_chart}, "charted": len(charted),
+            "doclist": docs_list[:DOCS_PER_PAGE], "page_names": names, "pager": pager(names, 0), "lo": 1,
+            "hi": min(len(docs_list), DOCS_PER_PAGE)}
 
 
-def ocr_changes(documents: list[dict[str, Any]], step_names: tuple[str, ...] = ("ocr_slips", "tone_placement")) -> list[dict[str, Any]]:
-    """Edits that OCR-fixing normalisation steps made, in raw positions (suspected OCR slips)."""
-    from array import array
+class _EditMap:
+    """Where the characters of a normalisation step's output come from in its input.
 
+    The same answer as the per-character maps :func:`extractors.normalize.normalize`
+    keeps, computed for the few characters asked about instead of for every
+    character (an edit that rewrites a piece maps it to the whole edit; a
+    same-length replacement or a copied piece, character by character).
+    """
+
+    __slots__ = ("out_starts", "edits")
+
+    def __init__(self, edits: Iterable[Any]) -> None:
+        self.out_starts: list[int] = []
+        self.edits: list[tuple[int, int, Any, int]] = []  # (out start, out end, edit, shift)
+        pos = shift = 0
+        for e in edits:
+            if e.start < pos:
+                continue  # overlapping edit: the earlier one wins (as in _apply)
+            n = sum(len(p) if isinstance(p, str) else p[1] - p[0] for p in e.pieces)
+            out = e.start + shift
+            self.out_starts.append(out)
+            self.edits.append((out, out + n, e, shift))
+            shift += n - (e.end - e.start)
+            pos = e.end
+
+    def span(self, c: int) -> tuple[int, int]:
+        """Input ``[first, last)`` that output character ``c`` comes from."""
+        i = bisect_right(self.out_starts, c) - 1
+        if i < 0:
+            return c, c + 1
+        out, out_end, e, _ = self.edits[i]
+        if c >= out_end:
+            x = e.end + (c - out_end)
+            return x, x + 1
+        if len(e.pieces) == 1 and isinstance(e.pieces[0], str) and out_end - out == e.end - e.start:
+            x = e.start + (c - out)
+            return x, x + 1
+        at = out
+        for p in e.pieces:
+            n = len(p) if isinstance(p, str) else p[1] - p[0]
+            if c < at + n:
+                if isinstance(p, str):
+                    return e.start, e.end
+                x = p[0] + (c - at)
+                return x, x + 1
+            at += n
+        return e.start, e.end
+
+
+def _to_raw(layers: list[_EditMap], first: int, last: int) -> tuple[int, int]:
+    """Raw ``(start, end)`` of characters ``[first, last)`` of the text after ``layers``."""
+    for layer in reversed(layers):
+        if last > first:
+            first, last = layer.span(first)[0], layer.span(last - 1)[1]
+        else:
+            first = last = layer.span(first)[0]
+    return first, last
+
+
+def ocr_changes_of(doc: str, raw: str, step_names: tuple[str, ...] = ("ocr_slips", "tone_placement")) -> list[dict[str, Any]]:
+    """Edits that OCR-fixing normalisation steps made in one document, in raw positions."""
     from extractors.normalize import DEFAULT_STEPS, _apply
 
     out = []
     last = max((i for i, s in enumerate(DEFAULT_STEPS) if s.name in step_names), default=-1)
-    for d in documents:
-        raw = d.get("text") or ""
-        text, starts, ends = raw, array("l", range(len(raw))), array("l", range(1, len(raw) + 1))
-        for step in DEFAULT_STEPS[: last + 1]:
-            edits = list(step.find(text))
-            if step.name in step_names:
-                for e in edits:
-                    if e.end <= e.start:
-                        continue
-                    lo, hi = starts[e.start], ends[e.end - 1]
-                    new = "".join(p if isinstance(p, str) else text[p[0]:p[1]] for p in e.pieces)
-                    out.append({"doc": d["doc"], "step": step.name, "start": lo, "end": hi, "raw": raw[lo:hi], "new": new,
-                                "context": " ".join(raw[max(0, lo - 50):hi + 50].split()),
-                                "href": f"{doc_page(d['doc'])}#o-{lo}"})
-            text, starts, ends = _apply(text, starts, ends, edits)
+    text = raw
+    layers: list[_EditMap] = []
+    for k, step in enumerate(DEFAULT_STEPS[: last + 1]):
+        edits = list(step.find(text))
+        if step.name in step_names:
+            for e in edits:
+                if e.end <= e.start:
+                    continue
+                lo = _to_raw(layers, e.start, e.start + 1)[0]
+                hi = _to_raw(layers, e.end - 1, e.end)[1]
+                new = "".join(p if isinstance(p, str) else text[p[0]:p[1]] for p in e.pieces)
+                out.append({"doc": doc, "step": step.name, "start": lo, "end": hi, "raw": raw[lo:hi], "new": new,
+                            "context": " ".join(raw[max(0, lo - 50):hi + 50].split()),
+                            "href": f"{doc_page(doc)}#o-{lo}"})
+        if not edits or k == last:
+            continue
+        layers.append(_EditMap(edits))
+        text = _apply(text, None, None, edits)[0]
+    return out
+
+
+def _ocr_order(o: dict[str, Any]) -> tuple:
     # OCR slips first: tone placement is house style more often than a scanning error
-    return sorted(out, key=lambda o: (o["step"] != "ocr_slips", o["doc"], o["start"]))
+    return (o["step"] != "ocr_slips", o["doc"], o["start"])
 
 
-def quality(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], inputs: list[dict[str, Any]],
-            ocr: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    docs = _docs(tables)
-    unresolved = [{"doc": show(c.get("doc")), "text": show(c.get("text")), "status": show(c.get("status")),
-                   "reason": show(c.get("reason")), "href": f"{doc_page(c.get('doc'))}#c-{c.get('start')}"}
-                  for c in rows(tables.get("citations")) if c.get("status") not in (None, "RESOLVED")]
-    missing = [{"doc": d["doc"], "label": docs.get(d["doc"], {}).get("label", d["doc"]), "page": doc_page(d["doc"]),
-                "field": METADATA_LABELS.get(k, k), "reason": show(f.get("reason"))}
-               for d in documents for k, f in (d.get("metadata") or {}).items()
-               if isinstance(f, dict) and f.get("status") == "MISSING"]
+def ocr_changes(documents: Iterable[dict[str, Any]], step_names: tuple[str, ...] = ("ocr_slips", "tone_placement")) -> list[dict[str, Any]]:
+    """Edits that OCR-fixing normalisation steps made, in raw positions (suspected OCR slips)."""
+    out = []
+    for d in documents:
+        out += ocr_changes_of(d["doc"], d.get("text") or "", step_names)
+    return sorted(out, key=_ocr_order)
+
+
+def missing_metadata(d: dict[str, Any], docs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"doc": d["doc"], "label": docs.get(d["doc"], {}).get("label", d["doc"]), "page": doc_page(d["doc"]),
+             "field": METADATA_LABELS.get(k, k), "reason": show(f.get("reason"))}
+            for k, f in (d.get("metadata") or {}).items() if isinstance(f, dict) and f.get("status") == "MISSING"]
+
+
+def quality(tables: dict[str, pd.DataFrame], documents: Iterable[dict[str, Any]], inputs: list[dict[str, Any]],
+            ocr: list[dict[str, Any]] | None = None, missing: list[dict[str, Any]] | None = None, *,
+            docs: dict[str, dict[str, Any]] | None = None, hrefs: Mapping[str, str] | None = None,
+            counts: Mapping[str, int] | None = None, conflicts_list: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The quality report; every list is capped at :data:`MAX_ROWS` rows (``n`` holds the full counts;
+    ``counts`` gives them for ``ocr`` and ``missing`` when those lists come already capped)."""
+    docs = _docs(tables) if docs is None else docs
+    n: dict[str, int] = {}
+    unresolved = []
+    n["unresolved"] = 0
+    for c in columns(tables.get("citations"), ("doc", "text", "status", "reason", "start")):
+        if c.get("status") in (None, "RESOLVED"):
+            continue
+        n["unresolved"] += 1
+        if len(unresolved) < MAX_ROWS:
+            unresolved.append({"doc": show(c.get("doc")), "text": show(c.get("text")), "status": show(c.get("status")),
+                               "reason": show(c.get("reason")), "href": f"{doc_page(c.get('doc'))}#c-{c.get('start')}"})
+    if missing is None:
+        missing = [m for d in documents for m in missing_metadata(d, docs)]
+    if ocr is None:
+        ocr = ocr_changes(documents)
     unmatched: dict[str, dict[str, Any]] = {}
-    for a in rows(tables.get("assignments")):
+    issues = []
+    n["assignment_issues"] = 0
+    for a in columns(tables.get("assignments"), ASSIGNMENT_COLUMNS):
         doc = a.get("doc") or a.get("doc_id")
+        if a.get("issues"):
+            n["assignment_issues"] += 1
+            if len(issues) < MAX_ROWS:
+                issues.append(dict(a, href=f"{doc_page(a.get('doc'))}#a-{a.get('start')}"))
         for role in ("lead", "support"):
             for item in a.get(role) or []:
                 if isinstance(item, dict) and item.get("matched") is False:
@@ -580,20 +968,27 @@ def quality(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], in
                     u["docs"].add(str(doc))
                     u["n"] += 1
     for u in unmatched.values():
-        u["docs"] = sorted(u["docs"])
-    issues = [dict(a, href=f"{doc_page(a.get('doc'))}#a-{a.get('start')}")
-              for a in rows(tables.get("assignments")) if a.get("issues")]
+        u["docs"], u["more_docs"] = _more(sorted(u["docs"]), MAX_LISTED)
     failed = [dict(i, message=show((i.get("error") or {}).get("message")) if isinstance(i.get("error"), dict) else show(i.get("error")),
                    code=show((i.get("error") or {}).get("code")) if isinstance(i.get("error"), dict) else "")
               for i in inputs if i.get("status") != "ok"]
-    return {"conflicts": _conflicts(tables), "unresolved": unresolved, "missing": missing, "ocr": ocr_changes(documents) if ocr is None else ocr,
-            "unmatched": sorted(unmatched.values(), key=lambda u: (-u["n"], u["name"])), "assignment_issues": issues, "failed": failed, "docs": docs}
+    conflicts = _conflicts(tables) if conflicts_list is None else conflicts_list
+    for c in conflicts:
+        c["href"] = (hrefs or {}).get(c.get("key")) or c["href"]
+    unmatched_list = sorted(unmatched.values(), key=lambda u: (-u["n"], u["name"]))
+    n.update(conflicts=len(conflicts), ocr=len(ocr), unmatched=len(unmatched_list), missing=len(missing), failed=len(failed))
+    n.update(counts or {})
+    return {"conflicts": conflicts[:MAX_ROWS], "unresolved": unresolved, "missing": missing[:MAX_ROWS],
+            "ocr": sorted(ocr, key=_ocr_order)[:MAX_ROWS], "unmatched": unmatched_list[:MAX_ROWS],
+            "assignment_issues": issues, "failed": failed[:MAX_ROWS], "docs": docs, "n": n, "limit": MAX_ROWS}
 
 
-def bodies_view(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]]) -> dict[str, Any]:
-    docs = _docs(tables)
+def bodies_view(tables: dict[str, pd.DataFrame], documents: Any = None, *,
+                docs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Bodies: the ``bodies`` table (first :data:`MAX_ROWS` rows) and each body's roles, with up to :data:`MAX_BODY_DOCS` documents."""
+    docs = _docs(tables) if docs is None else docs
     roles: dict[str, dict[str, Any]] = {}
-    for a in rows(tables.get("assignments")):
+    for a in columns(tables.get("assignments"), ASSIGNMENT_COLUMNS):
         doc = a.get("doc") or a.get("doc_id")
         for role in ("lead", "support"):
             for item in a.get(role) or []:
@@ -601,32 +996,42 @@ def bodies_view(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]]
                 if not name:
                     continue
                 b = roles.setdefault(name, {"name": name, "anchor": anchor("b", name), "lead": 0, "support": 0,
-                                            "family": "", "level": "", "matched": True, "docs": {}, "variants": set()})
+                                            "family": "", "level": "", "matched": True, "docs": {}, "variants": set(),
+                                            "n_docs": set()})
                 b[role] += 1
                 if isinstance(item, dict):
                     b["family"] = b["family"] or show(item.get("family"))
                     b["level"] = b["level"] or show(item.get("level"))
                     b["matched"] = b["matched"] and item.get("matched") is not False
-                    if item.get("text"):
+                    if item.get("text") and len(b["variants"]) < 50:
                         b["variants"].add(str(item["text"]))
+                b["n_docs"].add(doc)
+                if doc not in b["docs"] and len(b["docs"]) >= MAX_BODY_DOCS:
+                    continue
                 tasks = b["docs"].setdefault(doc, [])
                 if len(tasks) < 6:
                     tasks.append({"task": show(a.get("task"))[:160], "role": "chủ trì" if role == "lead" else "phối hợp",
                                   "href": f"{doc_page(doc)}#a-{a.get('start')}"})
     table = tables.get("bodies")
     listed = []
-    for r in rows(table):
+    for r in rows(table.head(MAX_ROWS) if table is not None else None):
         name = show(r.get("canonical") or r.get("body") or r.get("name"))
         listed.append({"name": name, "anchor": anchor("b", name), "cells": [show(v) for v in r.values()]})
     for b in roles.values():
         b["variants"] = sorted(b["variants"])
+        b["n_docs"] = len(b["n_docs"])
         b["docs"] = [{"doc": k, "label": docs.get(k, {}).get("label", k), "page": doc_page(k), "tasks": v}
-                     for k, v in sorted(b["docs"].items())]
-    return {"table": {"columns": [str(c) for c in table.columns] if table is not None else [], "rows": listed},
+                     for k, v in sorted(b["docs"].items(), key=lambda kv: str(kv[0]))]
+        b["more_docs"] = b["n_docs"] - len(b["docs"])
+    return {"table": {"columns": [str(c) for c in table.columns] if table is not None else [], "rows": listed,
+                      "n": len(table) if table is not None else 0},
             "roles": sorted(roles.values(), key=lambda b: (-(b["lead"] + b["support"]), b["name"]))}
 
 
-def document_view(d: dict[str, Any], cite_keys, conflicts, docs, ocr: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+def document_view(d: dict[str, Any], cite_keys, conflicts, docs, ocr: Iterable[dict[str, Any]] = (),
+                  text: str | None = None) -> dict[str, Any]:
+    """One document page; ``text`` is its raw text when the caller has already read it."""
+    text = (d.get("text") or "") if text is None else text
     md = []
     for name, f in (d.get("metadata") or {}).items():
         f = f if isinstance(f, dict) else {"value": f}
@@ -642,12 +1047,37 @@ def document_view(d: dict[str, Any], cite_keys, conflicts, docs, ocr: Iterable[d
         doc_tables.append({"id": t.get("id"), "caption": show(t.get("caption")), "section": show(t.get("section")),
                            "columns": [show(c) for c in t.get("columns") or []], "rows": body})
     counts = {k: len(d.get(k) or []) for k in ("citations", "targets", "results", "assignments", "deadlines")}
-    spans = document_spans(d, cite_keys, ocr)
+    spans = document_spans(d, cite_keys, ocr, text=text)
     counts["bodies"] = sum(1 for s in spans if s.kind == "body")
     return {"doc": d["doc"], "info": docs.get(d["doc"], {"label": d["doc"]}), "metadata": md, "outline": outline,
-            "text": highlight(d.get("text") or "", spans), "tables": doc_tables, "counts": counts,
+            "text": highlight(text, spans), "tables": doc_tables, "counts": counts,
             "conflicts": [c for c in conflicts if d["doc"] in c["docs"]],
             "footnotes": [{"mark": show(f.get("mark")), "text": show(f.get("body") or f.get("text"))} for f in d.get("footnotes") or []]}
+
+
+class CitationKeys:
+    """``(doc, start)`` → a citation's registry key, status, reason and index link, one document at a time."""
+
+    def __init__(self, citations: pd.DataFrame | None, hrefs: Mapping[str, str]) -> None:
+        self.hrefs = hrefs
+        self._pos: dict[Any, Any] = {}
+        if citations is not None and not citations.empty and "doc" in citations.columns:
+            self._pos = citations.groupby("doc", sort=False).indices
+            self._cols = {c: citations[c].to_numpy(dtype=object) for c in ("start", "key", "status", "reason")
+                          if c in citations.columns}
+
+    def of(self, doc: Any) -> dict[tuple[Any, Any], dict[str, Any]]:
+        pos = self._pos.get(doc)
+        if pos is None or "start" not in self._cols:
+            return {}
+        out = {}
+        for j in pos:
+            info = {c: obj(v[j]) for c, v in self._cols.items()}
+            key = info.get("key")
+            if key:
+                info["href"] = self.hrefs.get(key) or f"citations.html#{anchor('r', key)}"
+            out[(doc, info["start"])] = info
+        return out
 
 
 # --- the site ---------------------------------------------------------------------
@@ -660,47 +1090,285 @@ def environment(templates_dir: str | os.PathLike[str] | None = None) -> jinja2.E
         loaders.append(jinja2.FileSystemLoader(str(user)))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             auto_reload=False, cache_size=-1)
     env.globals.update(KINDS=HIGHLIGHT_KINDS, doc_page=doc_page, anchor=anchor)
     env.filters["show"] = show
     return env
 
 
-def site_stage(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], out: Path, inputs) -> None:
+def site_stage(tables: dict[str, pd.DataFrame], documents: Sequence[dict[str, Any]], out: Path, inputs) -> None:
     """Output stage: ``out/site/``."""
     render_site(tables, documents, Path(out) / "site", list(inputs or []))
 
 
-def render_site(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], site: str | os.PathLike[str],
+# Seconds per part of the last render (for benchmarks).
+LAST_TIMINGS: dict[str, float] = {}
+
+NAV = [("index.html", "Tổng quan"), ("citations.html", "Trích dẫn"), ("compare.html", "So sánh"),
+       ("bodies.html", "Cơ quan"), ("quality.html", "Chất lượng")]
+
+
+def render_site(tables: dict[str, pd.DataFrame], documents: Sequence[dict[str, Any]], site: str | os.PathLike[str],
                 inputs: list[dict[str, Any]] | None = None, templates_dir: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Render every page (all in memory first, so a template error writes nothing), then write each atomically."""
+    """Render every page into a fresh folder next to ``site``, then swap it in: all or nothing.
+
+    Pages are written as they are rendered (one document's text and page in
+    memory at a time), into ``.<site>.tmp-*``; only when every page is there
+    does that folder replace ``site``.  A template error or an interrupted
+    run leaves the previous site untouched (and the next run removes the
+    leftover folder).
+    """
     site = Path(site)
-    inputs = inputs or []
+    site.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(site)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.tmp-", dir=site.parent))
+    try:
+        names = _render_into(tmp, tables, documents, inputs or [], templates_dir)
+        os.chmod(tmp, 0o755 & ~_umask())
+        _swap_in(tmp, site)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [site / n for n in names]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _remove_leftovers(site: Path) -> None:
+    """Folders an interrupted render left next to ``site``."""
+    for p in site.parent.glob(f".{site.name}.tmp-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in site.parent.glob(f".{site.name}.old-*"):
+        if site.exists():
+            shutil.rmtree(p, ignore_errors=True)
+        else:  # killed between the two renames: the old site comes back until a new one is ready
+            os.replace(p, site)
+
+
+def _swap_in(tmp: Path, site: Path) -> None:
+    if not site.exists():
+        os.replace(tmp, site)
+        return
+    old = site.parent / f".{site.name}.old-{os.getpid()}"
+    if old.exists():
+        shutil.rmtree(old)
+    os.replace(site, old)
+    os.replace(tmp, site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _render_into(folder: Path, tables: dict[str, pd.DataFrame], documents: Sequence[dict[str, Any]],
+                 inputs: list[dict[str, Any]], templates_dir: str | os.PathLike[str] | None) -> list[str]:
+    LAST_TIMINGS.clear()
+    clock = [time.perf_counter()]
+
+    def _lap(name: str) -> None:
+        now = time.perf_counter()
+        LAST_TIMINGS[name] = round(now - clock[0], 3)
+        clock[0] = now
+
     env = environment(templates_dir)
     docs = _docs(tables)
-    nav = [("index.html", "Tổng quan"), ("citations.html", "Trích dẫn"), ("compare.html", "So sánh"),
-           ("bodies.html", "Cơ quan"), ("quality.html", "Chất lượng")]
-    common = {"nav": nav, "documents": list(docs.values()), "generated": pd.Timestamp.now().strftime("%Y-%m-%d %H:%M")}
-    pages: dict[str, str] = {}
+    common = {"nav": NAV, "documents": list(docs.values()), "generated": pd.Timestamp.now().strftime("%Y-%m-%d %H:%M")}
+    written: list[str] = []
+
+    def write(name: str, html: str) -> None:
+        with open(folder / name, "wb") as f:
+            f.write(html.encode("utf-8"))
+        written.append(name)
 
     def page(name: str, template: str, **ctx: Any) -> None:
-        pages[name] = env.get_template(template).render(page=name, **common, **ctx)
+        write(name, env.get_template(template).render(page=name, **common, **ctx))
 
-    page("index.html", "index.html", view=overview(tables, documents))
-    page("citations.html", "citations.html", view=citation_index(tables, documents))
-    page("compare.html", "compare.html", view=comparison(tables, documents))
-    ocr = ocr_changes(documents)
-    page("quality.html", "quality.html", view=quality(tables, documents, inputs, ocr))
-    page("bodies.html", "bodies.html", view=bodies_view(tables, documents))
-    cite_keys = {(c.get("doc"), c.get("start")): c for c in rows(tables.get("citations"))}
+    _lap("setup")
+    # 1. Overview (its first page; the documents list continues on documents-N.html).
+    ov = overview(tables, docs=docs)
+    page("index.html", "index.html", view=ov)
+    for p, name in enumerate(ov["page_names"][1:], 1):
+        chunk = ov["docs"][p * DOCS_PER_PAGE:(p + 1) * DOCS_PER_PAGE]
+        page(name, "documents.html", view=ov, doclist=chunk, pager=pager(ov["page_names"], p),
+             lo=p * DOCS_PER_PAGE + 1, hi=p * DOCS_PER_PAGE + len(chunk))
+    del ov
+
+    _lap("overview")
+    # 2. Citation index, one page of entries at a time (citing documents filled just before rendering).
     conflicts = _conflicts(tables)
-    for d in documents:
-        view = document_view(d, cite_keys, conflicts, docs, [o for o in ocr if o["doc"] == d["doc"]])
-        page(doc_page(d["doc"]), "document.html", view=view)
+    cidx = citation_index(tables, docs=docs, citing=False, conflicts_list=conflicts)
+    hrefs = cidx["hrefs"]
+    texts = CitationTexts(tables.get("citations"))
+    for part in cidx["pages"]:
+        for e in part["entries"]:
+            e["citing"] = citing_documents(e, docs, texts)
+        page(part["name"], "citations.html", view=cidx, part=part)
+        for e in part["entries"]:
+            if e["more"]:
+                full = dict(e, citing=citing_documents(e, docs, texts, CITING_FULL, CITING_SNIPPETS), more=0)
+                page(e["all_href"], "citation.html", e=full)
+            e["citing"] = []
+    del cidx, texts
+
+    _lap("citations")
+    # 3. Comparison and bodies.
+    page("compare.html", "compare.html", view=comparison(tables, docs=docs, hrefs=hrefs))
+    page("bodies.html", "bodies.html", view=bodies_view(tables, docs=docs))
+
+    _lap("compare_bodies")
+    # 4. Document pages, written as they are rendered (by worker processes for a big corpus);
+    #    OCR slips and missing metadata gathered for the quality page, bounded.
+    cite_keys = CitationKeys(tables.get("citations"), hrefs)
+    conflicts_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in conflicts:  # their links were set by citation_index
+        for doc in c["docs"]:
+            conflicts_of[doc].append(c)
+    found = _Findings(folder)
+    tasks = ((doc, source, cite_keys.of(doc), conflicts_of.get(doc, [])) for doc, source in _page_sources(documents))
+    try:
+        for name, ocr_d, missing_d in _document_pages(tasks, len(documents), folder, templates_dir, common, docs, env):
+            written.append(name)
+            found.add(ocr_d, missing_d)
+    finally:
+        found.close()
+    if found.n_ocr:
+        written.append(found.csv_name)
+
+    _lap("documents")
+    # 5. Quality, then the static files.
+    page("quality.html", "quality.html", view=quality(tables, (), inputs, found.ocr(), found.missing, docs=docs, hrefs=hrefs,
+                                                      counts={"ocr": found.n_ocr, "missing": found.n_missing},
+                                                      conflicts_list=conflicts))
     for name in STATIC_FILES:
-        pages[name] = env.get_template(name).render()
-    written = []
-    for name, html in pages.items():
-        atomic_write_text(site / name, html)
-        written.append(site / name)
+        write(name, env.get_template(name).render())
+    _lap("quality_static")
     return written
+
+
+# --- document pages -------------------------------------------------------------------
+
+# From this many documents on, pages are rendered by worker processes (one per core).
+PARALLEL_MIN_DOCS = 200
+_WORKER: dict[str, Any] = {}
+
+
+def _page_sources(documents: Sequence[dict[str, Any]]) -> Iterator[tuple[str, Any]]:
+    """``(doc id, source)``: the path of ``documents/<doc>.json`` for a run's :class:`DocumentSet`
+    (record and raw text in one read, in whichever process renders the page), else the record itself."""
+    from .runner import DocumentSet
+    from .store import doc_filename
+
+    if isinstance(documents, DocumentSet):
+        base = documents.out / "documents"
+        for doc in documents.ids:
+            yield doc, str(base / doc_filename(doc))
+    else:
+        for d in documents:
+            yield d["doc"], d
+
+
+def _document_page(task: tuple[str, Any, Mapping, list], folder: Path, env: jinja2.Environment,
+                   common: dict[str, Any], docs: dict[str, dict[str, Any]]) -> tuple[str, list, list]:
+    """Render and write one document's page; returns its name, OCR slips and missing metadata."""
+    doc, source, cites, conflicts = task
+    if isinstance(source, str):
+        d = json.loads(Path(source).read_bytes())
+        text = d.pop("text", None) or ""
+        d["doc"] = doc
+    else:
+        d = source
+        text = d.get("text") or ""
+    ocr = ocr_changes_of(doc, text)
+    view = document_view(d, cites, conflicts, docs, ocr, text=text)
+    name = doc_page(doc)
+    html = env.get_template("document.html").render(page=name, **common, view=view)
+    with open(folder / name, "wb") as f:
+        f.write(html.encode("utf-8"))
+    return name, ocr, missing_metadata(d, docs)
+
+
+def _init_worker(folder: str, templates_dir: Any, common: dict[str, Any], docs: dict[str, dict[str, Any]]) -> None:
+    _WORKER.update(folder=Path(folder), env=environment(templates_dir), common=common, docs=docs)
+
+
+def _worker_page(task: tuple[str, Any, Mapping, list]) -> tuple[str, list, list]:
+    w = _WORKER
+    return _document_page(task, w["folder"], w["env"], w["common"], w["docs"])
+
+
+def _document_pages(tasks: Iterable[tuple[str, Any, Mapping, list]], n: int, folder: Path, templates_dir: Any,
+                    common: dict[str, Any], docs: dict[str, dict[str, Any]], env: jinja2.Environment
+                    ) -> Iterator[tuple[str, list, list]]:
+    """Every document page, results in input order; in ``spawn``ed workers for a big corpus.
+
+    Spawned rather than forked workers: a forked child would appear to hold
+    the parent's whole memory (its tables) in the benchmark's resident-memory sum.
+    """
+    from .runner import default_workers
+
+    workers = min(default_workers(), int(os.environ.get("VNPOLICY_SITE_WORKERS", "0")) or default_workers())
+    if n < PARALLEL_MIN_DOCS or workers <= 1:
+        for task in tasks:
+            yield _document_page(task, folder, env, common, docs)
+        return
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_init_worker,
+                             initargs=(str(folder), templates_dir, common, docs)) as pool:
+        pending: deque = deque()
+        try:
+            for task in tasks:
+                pending.append(pool.submit(_worker_page, task))
+                if len(pending) >= workers * 8:  # bounded in flight; results taken in input order
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            raise
+
+
+class _Findings:
+    """OCR slips and missing metadata of every document, kept bounded: the first rows for the
+    quality page (in its order), counts, and every OCR slip streamed to ``ocr_slips.csv``."""
+
+    csv_name = "ocr_slips.csv"
+    CSV_COLUMNS = ("doc", "step", "start", "end", "raw", "new", "context")
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._ocr: list[dict[str, Any]] = []
+        self.missing: list[dict[str, Any]] = []
+        self.n_ocr = self.n_missing = 0
+        self._csv = None
+        self._writer = None
+
+    def add(self, ocr: list[dict[str, Any]], missing: list[dict[str, Any]]) -> None:
+        self.n_missing += len(missing)
+        if len(self.missing) < MAX_ROWS:
+            self.missing += missing[: MAX_ROWS - len(self.missing)]
+        if not ocr:
+            return
+        if self._writer is None:
+            import csv
+
+            self._csv = open(self.folder / self.csv_name, "w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._csv)
+            self._writer.writerow(self.CSV_COLUMNS)
+        self._writer.writerows([o.get(c) for c in self.CSV_COLUMNS] for o in ocr)
+        self.n_ocr += len(ocr)
+        self._ocr += ocr
+        if len(self._ocr) > 4 * MAX_ROWS:
+            self._ocr = sorted(self._ocr, key=_ocr_order)[:MAX_ROWS]
+
+    def ocr(self) -> list[dict[str, Any]]:
+        return sorted(self._ocr, key=_ocr_order)[:MAX_ROWS]
+
+    def close(self) -> None:
+        if self._csv is not None:
+            self._csv.close()
