@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import hashlib
 import json
 import os
 import tempfile
@@ -68,6 +69,17 @@ def atomic_write_table(df, directory: str | os.PathLike[str], name: str) -> None
 
 
 def doc_filename(doc_id: str) -> str:
-    """A safe file name for a document id (which may contain folders)."""
+    """A safe file name for a document id (which may contain folders and spaces).
+
+    A name that had to be changed gets a short hash of the id, so that two ids
+    that sanitise alike ("a b.txt", "a_b.txt") never share a file.
+
+    >>> doc_filename("003_16b5c5773c00c84f.txt")
+    '003_16b5c5773c00c84f.txt.json'
+    >>> doc_filename("a b.txt") != doc_filename("a_b.txt")
+    True
+    """
     stem = regex.sub(r"[^\w.\-]+", "_", doc_id)
+    if stem != doc_id:
+        stem += "-" + hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8]
     return f"{stem}.json"

@@ -1,6 +1,7 @@
 """The static site: untrusted document text never executes, templates are strict and overridable."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -84,7 +85,9 @@ def test_hostile_text_is_escaped_on_every_page(hostile_site):
         assert scripts == [{"src": "site.js"}], name  # our one script, nothing else
         assert not [t for t, _ in tags if t in ("img", "iframe", "object", "embed")], name
         assert not [(t, k) for t, attrs in tags for k in attrs if k.startswith("on")], name
-        assert "49" not in page.replace("2049", ""), name  # {{ 7*7 }} was never evaluated
+        # {{ 7*7 }} was never evaluated (the footer's build time may hold a 49: leave it out)
+        body = re.sub(r"<footer>.*?</footer>", "", page, flags=re.S)
+        assert "49" not in body.replace("2049", ""), name
     doc = html[doc_pages[0]]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in doc
