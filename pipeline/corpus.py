@@ -141,27 +141,26 @@ def build_corpus_outputs(documents: list[dict[str, Any]], out: Path, inputs: lis
     tables = build_tables(documents, skip=skip)
     timings["tables"] = time.perf_counter() - t
 
-    for name, module, func in CORPUS_STAGES:
-        fn = _optional(module, func)
-        if fn is None:
-            continue
-        t = time.perf_counter()
-        fn(tables, documents, out, inputs)
-        timings[name] = time.perf_counter() - t
+    _run_stages(CORPUS_STAGES, tables, documents, out, inputs, timings)
 
     t = time.perf_counter()
     for name, df in tables.items():
         atomic_write_table(df, out / "tables", name)
     timings["store_tables"] = time.perf_counter() - t
 
-    for name, module, func in OUTPUT_STAGES:
+    _run_stages(OUTPUT_STAGES, tables, documents, out, inputs, timings)
+    return timings
+
+
+def _run_stages(stages, tables, documents, out, inputs, timings: dict[str, float]) -> None:
+    """Run each stage of this build in order, timing it."""
+    for name, module, func in stages:
         fn = _optional(module, func)
         if fn is None:
             continue
         t = time.perf_counter()
         fn(tables, documents, out, inputs)
         timings[name] = time.perf_counter() - t
-    return timings
 
 
 # Stages that add tables (name, module, function(tables, documents, out, inputs)).

@@ -22,7 +22,6 @@ import json
 import math
 import os
 import sqlite3
-import tempfile
 from unicodedata import normalize as unicodedata_normalize
 from pathlib import Path
 from typing import Any, Iterable
@@ -32,6 +31,8 @@ import pandas as pd
 import regex
 
 from extractors.jurisdiction import fold
+
+from .store import atomic_path
 
 DB_NAME = "corpus.sqlite"
 # Columns worth an index wherever a table has them: documents are joined on
@@ -52,24 +53,13 @@ def database_stage(tables: dict[str, pd.DataFrame], documents: list[dict[str, An
 def write_database(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], path: str | os.PathLike[str],
                    inputs: Iterable[dict[str, Any]] | None = None) -> None:
     """Build the database in a temporary file beside ``path``, then move it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         con = sqlite3.connect(tmp)
         try:
             _fill(con, tables, documents, list(inputs or []))
             con.commit()
         finally:
             con.close()
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _fill(con: sqlite3.Connection, tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]],
