@@ -120,7 +120,9 @@ def build_tables(documents: list[dict[str, Any]], skip: tuple[str, ...] = ()) ->
     keys = RECORD_KEYS
     docs, sections = _Columns(), _Columns()
     recs = {key: _Columns() for key in keys if key not in skip}
-    for d in documents:
+    # A DocumentSet is read once, without pinning parsed documents through the stages after.
+    scan = documents.scan() if hasattr(documents, "scan") else documents
+    for d in scan:
         docs.add(_document_row(d))
         _add_sections(sections, d)
         for key, acc in recs.items():

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import jinja2
+import orjson
 import pandas as pd
 import regex
 from markupsafe import Markup
@@ -1274,7 +1275,7 @@ def _document_page(task: tuple[str, Any, Mapping, list], folder: Path, env: jinj
     """Render and write one document's page; returns its name, OCR slips and missing metadata."""
     doc, source, cites, conflicts = task
     if isinstance(source, str):
-        d = json.loads(Path(source).read_bytes())
+        d = orjson.loads(Path(source).read_bytes())
         text = d.pop("text", None) or ""
         d["doc"] = doc
     else:

@@ -40,6 +40,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+import orjson
+
 from extractors.errors import VnPolicyError
 from extractors.ingest import MAX_BYTES
 
@@ -152,7 +154,7 @@ def _file_key(path: Path, doc_id: str) -> str | None:
 def load_text(out: str | os.PathLike[str], doc: str | Mapping[str, Any]) -> str:
     """The raw text of a processed document (``doc`` is its id or its record), read from ``documents/``."""
     doc_id = doc if isinstance(doc, str) else doc["doc"]
-    data = json.loads((Path(out) / "documents" / doc_filename(doc_id)).read_bytes())
+    data = orjson.loads((Path(out) / "documents" / doc_filename(doc_id)).read_bytes())
     return data.get("text") or ""
 
 
@@ -192,8 +194,9 @@ class DocumentSet(Sequence):
 
     Holding 10,000 parsed documents would take several GB; this holds three
     strings per document, plus parsed documents up to ``budget`` bytes
-    (estimated): corpus stages read the documents many times, and re-parsing
-    costs about as much as a small corpus's whole corpus stage.  The first
+    (estimated): API users and tests read the documents many times, and
+    re-parsing costs about as much as a small corpus's whole corpus stage.
+    The run's own single pass (:meth:`scan`) pins nothing.  The first
     documents that fit stay parsed (a scan over more documents than an LRU
     holds would never hit); the rest are read again on every pass.
     """
@@ -214,17 +217,20 @@ class DocumentSet(Sequence):
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return DocumentSet(self.out, self._entries[i], self.budget)
+        return self._get(i, pin=True)
+
+    def _get(self, i: int, pin: bool) -> "SlimDocument":
         if i < 0:
             i += len(self._entries)
         doc = self._pinned.get(i)
         if doc is None:
             e = self._entries[i]
             data = self._read(e)
-            doc = json.loads(data)
+            doc = orjson.loads(data)
             doc["doc"] = e.doc_id
             doc.setdefault("source", {})["path"] = e.path
             cost = len(data) * self.PARSED_PER_JSON_BYTE
-            if self._pinned_bytes + cost <= self.budget:
+            if pin and self._pinned_bytes + cost <= self.budget:
                 self._pinned[i] = doc
                 self._pinned_bytes += cost
         return SlimDocument(doc, self.out)  # a shallow copy: a consumer's new keys do not leak
@@ -233,15 +239,21 @@ class DocumentSet(Sequence):
         for i in range(len(self._entries)):
             yield self[i]
 
+    def scan(self) -> Iterator[dict[str, Any]]:
+        """Every document once, none kept parsed: for a single pass such as the run's
+        own table building, where pinning would only hold memory through the later stages."""
+        for i in range(len(self._entries)):
+            yield self._get(i, pin=False)
+
     def _read(self, e: _Entry) -> bytes:
         """The cache entry; if it was damaged since, rebuilt from ``documents/`` (same content, plus text)."""
         path = self.out / ".cache" / f"{e.key}.json"
         try:
             data = path.read_bytes()
-            json.loads(data)
+            orjson.loads(data)
             return data
         except (OSError, ValueError):
-            doc = json.loads((self.out / "documents" / doc_filename(e.doc_id)).read_bytes())
+            doc = orjson.loads((self.out / "documents" / doc_filename(e.doc_id)).read_bytes())
             doc.pop("text", None)
             data = _dumps(doc)
             atomic_write_bytes(path, data)
@@ -314,7 +326,7 @@ def rewrite_document(task: Task, out: Path) -> dict[str, Any]:
     from extractors.ingest import ingest
 
     try:
-        doc = json.loads((out / ".cache" / f"{task.key}.json").read_bytes())
+        doc = orjson.loads((out / ".cache" / f"{task.key}.json").read_bytes())
         raw = ingest(task.path, max_bytes=task.max_bytes, doc_id=task.doc_id)
     except (OSError, ValueError, VnPolicyError):
         return store_result(analyse_task(task), task.key, out)  # cache entry or file gone meanwhile
@@ -390,7 +402,7 @@ class _Index:
     def load(cls, cache_dir: Path, version: str) -> "_Index":
         path = cache_dir / INDEX_NAME
         try:
-            data = json.loads(path.read_bytes())
+            data = orjson.loads(path.read_bytes())
         except (OSError, ValueError):
             data = None
         return cls(path, version, data)

@@ -113,3 +113,41 @@ def test_fts_query_is_literal_and_folded(query, mode, expected):
 def test_paragraph_offsets_are_raw():
     text = "  Một\ndòng\n\n\nHai  \n"
     assert [(s, e, p) for s, e, p in paragraphs(text)] == [(2, 10, "Một\ndòng"), (13, 16, "Hai")]
+
+
+def _fts_tokens(texts: list[str]) -> list[list[str]]:
+    """The tokens SQLite's ``unicode61 remove_diacritics 2`` tokenizer makes of each text, in order."""
+    con = sqlite3.connect(":memory:")
+    try:
+        con.execute("CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')")
+        con.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        con.executemany("INSERT INTO t(rowid, body) VALUES (?, ?)", enumerate(texts))
+        out: list[list[str]] = [[] for _ in texts]
+        for row, term in con.execute("SELECT doc, term FROM v ORDER BY doc, offset"):
+            out[row].append(term)
+        return out
+    finally:
+        con.close()
+
+
+VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
+
+
+@pytest.mark.parametrize("text", [
+    VOWELS, VOWELS.upper(), "Ban Thường vụ Tỉnh ủy", "Uỷ ban MTTQ khoá XV", "ĐẢNG BỘ TỈNH ĐIỆN BIÊN",
+    "Quyết định số 217-QĐ/TW", "e\u0302\u0301 NFD input", "giám sát, phản biện xã hội",
+])
+def test_indexed_text_tokenises_like_fold(text):
+    """The index keeps marks and lets the tokenizer strip them: its tokens must be those of ``fold``."""
+    from pipeline.database import _fold
+
+    assert _fts_tokens([_fold(text)]) == _fts_tokens([fold(text)])
+
+
+def test_indexed_paragraphs_of_the_corpus_tokenise_like_fold():
+    from extractors.ingest import ingest
+    from pipeline.database import _fold
+
+    paras = [p for f in sorted((REPO / "corpora").glob("*.txt")) for _, _, p in paragraphs(ingest(f).raw)]
+    assert len(paras) > 500
+    assert _fts_tokens([_fold(p) for p in paras]) == _fts_tokens([fold(p) for p in paras])
