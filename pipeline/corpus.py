@@ -17,6 +17,8 @@ from pandas.core.internals.construction import convert_object_array
 from .store import atomic_write_table
 
 RECORD_KEYS = ("citations", "targets", "results", "assignments", "deadlines", "bodies")
+# Documents per chunk of :func:`build_tables` (a few MB of rows).
+CHUNK_DOCUMENTS = 200
 
 
 class _Columns:
@@ -112,26 +114,67 @@ def records_table(documents: list[dict[str, Any]], key: str) -> pd.DataFrame:
     return acc.frame()
 
 
-def build_tables(documents: list[dict[str, Any]], skip: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
+def build_tables(documents: list[dict[str, Any]], skip: tuple[str, ...] = (),
+                 chunk: int = CHUNK_DOCUMENTS) -> dict[str, pd.DataFrame]:
     """Every table in ONE pass over ``documents`` (each read from the cache once).
+
+    Rows are gathered ``chunk`` documents at a time and turned into frames
+    chunk by chunk: the Python objects of one chunk's rows are all that ever
+    wait for conversion, where one big gathering held every string of the
+    corpus at once (several GB at 10,000 documents) and left the heap
+    fragmented.  The chunks are then joined with the types inference gives
+    the whole column (:func:`_join`), so the tables do not depend on ``chunk``.
 
     ``skip``: record tables a later stage replaces anyway (left as empty placeholders, in their place).
     """
-    keys = RECORD_KEYS
-    docs, sections = _Columns(), _Columns()
-    recs = {key: _Columns() for key in keys if key not in skip}
+    names = ["documents", "sections", *(key for key in RECORD_KEYS if key not in skip)]
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
+    acc = {name: _Columns() for name in names}
+
+    def flush() -> None:
+        for name in names:
+            if acc[name].n:
+                parts[name].append(acc[name].frame())
+                acc[name] = _Columns()
+
     # A DocumentSet is read once, without pinning parsed documents through the stages after.
     scan = documents.scan() if hasattr(documents, "scan") else documents
-    for d in scan:
-        docs.add(_document_row(d))
-        _add_sections(sections, d)
-        for key, acc in recs.items():
-            _add_records(acc, d, key)
+    for i, d in enumerate(scan, 1):
+        acc["documents"].add(_document_row(d))
+        _add_sections(acc["sections"], d)
+        for key in names[2:]:
+            _add_records(acc[key], d, key)
         del d
-    tables = {"documents": docs.frame(), "sections": sections.frame(SECTION_COLUMNS)}
-    for key in keys:
-        tables[key] = recs.pop(key).frame() if key not in skip else pd.DataFrame()
+        if i % chunk == 0:
+            flush()
+    flush()
+    tables = {"documents": _join(parts.pop("documents")),
+              "sections": _join(parts.pop("sections"), SECTION_COLUMNS)}
+    for key in RECORD_KEYS:
+        tables[key] = _join(parts.pop(key)) if key not in skip else pd.DataFrame()
     return tables
+
+
+def _join(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:
+    """The chunks' frames as one, equal to the frame of all their rows at once.
+
+    ``pd.concat`` keeps the columns in order of first appearance and fills a
+    column a chunk lacks with NaN, as one frame would; only a column whose
+    chunks were inferred apart (text in one, all-NaN floats in another) comes
+    out as ``object``, and is inferred again over the whole column.
+    """
+    if not frames:
+        return pd.DataFrame([], columns=columns)
+    if len(frames) == 1:
+        return frames[0]
+    df = pd.concat(frames, ignore_index=True, sort=False)
+    mixed = [c for c in df.columns if df[c].dtype == object
+             and any(c in f.columns and f[c].dtype != object for f in frames)]
+    if mixed:
+        arrays = convert_object_array([df[c].to_numpy(dtype=object) for c in mixed], dtype=None)
+        for c, arr in zip(mixed, arrays):
+            df[c] = arr
+    return df
 
 
 def build_corpus_outputs(documents: list[dict[str, Any]], out: Path, inputs: list[dict[str, Any]]) -> dict[str, float]:

@@ -225,11 +225,10 @@ class DocumentSet(Sequence):
         doc = self._pinned.get(i)
         if doc is None:
             e = self._entries[i]
-            data = self._read(e)
-            doc = orjson.loads(data)
+            doc, size = self._read(e)
             doc["doc"] = e.doc_id
             doc.setdefault("source", {})["path"] = e.path
-            cost = len(data) * self.PARSED_PER_JSON_BYTE
+            cost = size * self.PARSED_PER_JSON_BYTE
             if pin and self._pinned_bytes + cost <= self.budget:
                 self._pinned[i] = doc
                 self._pinned_bytes += cost
@@ -245,19 +244,19 @@ class DocumentSet(Sequence):
         for i in range(len(self._entries)):
             yield self._get(i, pin=False)
 
-    def _read(self, e: _Entry) -> bytes:
-        """The cache entry; if it was damaged since, rebuilt from ``documents/`` (same content, plus text)."""
+    def _read(self, e: _Entry) -> tuple[dict[str, Any], int]:
+        """The parsed cache entry and its size in bytes; if it was damaged since,
+        rebuilt from ``documents/`` (same content, plus text)."""
         path = self.out / ".cache" / f"{e.key}.json"
         try:
             data = path.read_bytes()
-            orjson.loads(data)
-            return data
+            return orjson.loads(data), len(data)
         except (OSError, ValueError):
             doc = orjson.loads((self.out / "documents" / doc_filename(e.doc_id)).read_bytes())
             doc.pop("text", None)
             data = _dumps(doc)
             atomic_write_bytes(path, data)
-            return data
+            return doc, len(data)
 
     @property
     def ids(self) -> list[str]:

@@ -216,3 +216,21 @@ def test_corpus_outputs_removed_by_make_clean_are_rebuilt(corpus, tmp_path):
     assert r.manifest["counts"]["analysed"] == 0
     assert r.manifest["timings"]["corpus_stages_skipped"] is False
     assert (tmp_path / "tables").is_dir()
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 4])
+def test_tables_do_not_depend_on_the_chunk_size(corpus_run, chunk):
+    """Tables gathered a few documents at a time equal those of all documents at once
+    (same columns in the same order, same dtypes, same values)."""
+    import pandas as pd
+
+    from pipeline.corpus import build_tables
+
+    docs = list(corpus_run.documents)
+    whole = build_tables(docs, chunk=len(docs) + 1)
+    chunked = build_tables(docs, chunk=chunk)
+    assert whole.keys() == chunked.keys()
+    for name, df in whole.items():
+        assert list(df.columns) == list(chunked[name].columns), name
+        pd.testing.assert_frame_equal(df, chunked[name], check_exact=True, obj=name)
+    assert len(whole["citations"]) > 100 and len(whole["targets"]) > 50
