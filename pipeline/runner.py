@@ -27,7 +27,6 @@ are written under their own names and every table is built in input order.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import platform
 import sys
@@ -46,7 +45,7 @@ from extractors.errors import VnPolicyError
 from extractors.ingest import MAX_BYTES
 
 from .analyse import PIPELINE_VERSION, analyse, error_json, normalisation_steps
-from .store import atomic_write_bytes, atomic_write_json, doc_filename
+from .store import atomic_write_bytes, atomic_write_json, doc_filename, json_bytes
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpora"
 DEFAULT_OUT = Path("outputs")
@@ -278,7 +277,7 @@ class Task:
 
 
 def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+    return json_bytes(obj)
 
 
 def analyse_task(task: Task) -> dict[str, Any]:
