@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import regex
 
@@ -47,6 +47,20 @@ class Step:
         return _apply(text, None, None, self.find(text))[0]
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a step that may be repairing OCR did, in raw positions: ``raw[start:end]`` became ``new``."""
+
+    step: str
+    start: int
+    end: int
+    new: str
+
+
+# Steps whose edits are kept (:attr:`Normalized.changes`): the suspected OCR slips a reader should check.
+RECORDED_STEPS = ("ocr_slips", "tone_placement")
+
+
 @dataclass(frozen=True)
 class Normalized:
     """The normalised ``text`` of ``raw`` with a per-character map back to it."""
@@ -60,6 +74,8 @@ class Normalized:
     # i.e. where a step moved text; None when unknown.  A span without one
     # inside maps to its end points, with no scan (see :func:`_apply`).
     descents: list[int] | None = field(default=None, compare=False, repr=False)
+    # The edits of RECORDED_STEPS, in raw positions.
+    changes: tuple[Change, ...] = field(default=(), compare=False, repr=False)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw ``(start, end)`` covering normalised ``text[start:end]``."""
@@ -173,11 +189,22 @@ def normalize(raw: str, steps: Sequence[Step] | None = None) -> Normalized:
     text = raw
     starts, ends = _identity_maps(len(raw))
     descents: list[int] | None = []
+    changes: list[Change] = []
     for step in steps:
         edits = list(step.find(text))
+        if edits and step.name in RECORDED_STEPS:
+            changes += _changes(step.name, text, starts, ends, edits)
         if edits:  # most steps find nothing in most documents: no copy then
             text, starts, ends, descents = _apply(text, starts, ends, edits, descents)
-    return Normalized(raw, text, starts, ends, tuple(s.name for s in steps), descents)
+    return Normalized(raw, text, starts, ends, tuple(s.name for s in steps), descents, tuple(changes))
+
+
+def _changes(step: str, text: str, starts: array, ends: array, edits: list[Edit]) -> Iterator[Change]:
+    """``edits`` of ``text`` in raw positions, through the maps of the steps before."""
+    for e in edits:
+        if e.end > e.start:
+            new = "".join(p if isinstance(p, str) else text[p[0]:p[1]] for p in e.pieces)
+            yield Change(step, starts[e.start], ends[e.end - 1], new)
 
 
 def regex_step(name: str, description: str, example: tuple[str, str], pattern: str, repl,

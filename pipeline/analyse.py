@@ -108,6 +108,9 @@ def document_json(raw: RawDocument, doc: Document, records: dict[str, list[dict]
         "sections": [s.to_dict() for s in doc.sections],
         "tables": [_table_dict(t) for t in doc.tables],
         "footnotes": [f.to_dict() for f in doc.footnotes],
+        # suspected OCR slips the normalisation repaired: raw[start:end] == text became new
+        "normalization_changes": [{"step": c.step, "start": c.start, "end": c.end, "text": raw.raw[c.start:c.end],
+                                   "new": c.new} for c in doc.norm.changes],
         **records,
         "text": raw.raw,
     }

@@ -888,7 +888,7 @@ def ocr_changes_of(doc: str, raw: str, step_names: tuple[str, ...] = ("ocr_slips
     """Edits that OCR-fixing normalisation steps made in one document, in raw positions."""
     from extractors.normalize import DEFAULT_STEPS, _apply
 
-    out = []
+    out: list[dict[str, Any]] = []
     last = max((i for i, s in enumerate(DEFAULT_STEPS) if s.name in step_names), default=-1)
     text = raw
     layers: list[_EditMap] = []
@@ -901,14 +901,28 @@ def ocr_changes_of(doc: str, raw: str, step_names: tuple[str, ...] = ("ocr_slips
                 lo = _to_raw(layers, e.start, e.start + 1)[0]
                 hi = _to_raw(layers, e.end - 1, e.end)[1]
                 new = "".join(p if isinstance(p, str) else text[p[0]:p[1]] for p in e.pieces)
-                out.append({"doc": doc, "step": step.name, "start": lo, "end": hi, "raw": raw[lo:hi], "new": new,
-                            "context": " ".join(raw[max(0, lo - 50):hi + 50].split()),
-                            "href": f"{doc_page(doc)}#o-{lo}"})
+                out.append(_ocr_change(doc, raw, step.name, lo, hi, new))
         if not edits or k == last:
             continue
         layers.append(_EditMap(edits))
         text = _apply(text, None, None, edits)[0]
     return out
+
+
+def _ocr_change(doc: str, raw: str, step: str, lo: int, hi: int, new: str) -> dict[str, Any]:
+    return {"doc": doc, "step": step, "start": lo, "end": hi, "raw": raw[lo:hi], "new": new,
+            "context": " ".join(raw[max(0, lo - 50):hi + 50].split()), "href": f"{doc_page(doc)}#o-{lo}"}
+
+
+def recorded_ocr_changes(d: dict[str, Any], raw: str,
+                         step_names: tuple[str, ...] = ("ocr_slips", "tone_placement")) -> list[dict[str, Any]]:
+    """:func:`ocr_changes_of` from the changes the analysis recorded (``normalization_changes``),
+    without normalising again; computed afresh for a record written before they were."""
+    changes = d.get("normalization_changes")
+    if changes is None:
+        return ocr_changes_of(d["doc"], raw, step_names)
+    return [_ocr_change(d["doc"], raw, c["step"], c["start"], c["end"], c["new"])
+            for c in changes if c["step"] in step_names]
 
 
 def _ocr_order(o: dict[str, Any]) -> tuple:
@@ -920,7 +934,7 @@ def ocr_changes(documents: Iterable[dict[str, Any]], step_names: tuple[str, ...]
     """Edits that OCR-fixing normalisation steps made, in raw positions (suspected OCR slips)."""
     out = []
     for d in documents:
-        out += ocr_changes_of(d["doc"], d.get("text") or "", step_names)
+        out += recorded_ocr_changes(d, d.get("text") or "", step_names)
     return sorted(out, key=_ocr_order)
 
 
@@ -1281,7 +1295,7 @@ def _document_page(task: tuple[str, Any, Mapping, list], folder: Path, env: jinj
     else:
         d = source
         text = d.get("text") or ""
-    ocr = ocr_changes_of(doc, text)
+    ocr = recorded_ocr_changes(d, text)
     view = document_view(d, cites, conflicts, docs, ocr, text=text)
     name = doc_page(doc)
     html = env.get_template("document.html").render(page=name, **common, view=view)

@@ -156,3 +156,22 @@ def test_empty_corpus_renders(tmp_path):
     site = tmp_path / "site"
     render_site({"documents": pd.DataFrame()}, [], site, [])
     assert "Tổng quan" in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text", [
+    "Ủy ban MITQ tỉnh. Phân đấu 100% xã hoà giải thành; khoá XIV, Uỷ ban nhân dân.",
+    "Không có lỗi nào ở đây.",
+])
+def test_recorded_ocr_changes_equal_those_found_again(text):
+    """The analysis records the OCR repairs it made; the site reads them instead of normalising again."""
+    from pipeline.render import ocr_changes_of, recorded_ocr_changes
+
+    d = analyse_text(text, doc_id="a.txt")
+    raw = d["text"]
+    assert recorded_ocr_changes(d, raw) == ocr_changes_of("a.txt", raw)
+    for c in d["normalization_changes"]:
+        assert raw[c["start"]:c["end"]] == c["text"] and c["text"] != c["new"]
+    if "MITQ" in text:
+        assert {c["new"] for c in d["normalization_changes"]} >= {"MTTQ", "Phấn đấu"}
+    legacy = {k: v for k, v in d.items() if k != "normalization_changes"}  # written before changes were recorded
+    assert recorded_ocr_changes(legacy, raw) == ocr_changes_of("a.txt", raw)
