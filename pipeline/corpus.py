@@ -6,6 +6,7 @@ module is not part of this build is skipped and the manifest says so.
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -188,24 +189,40 @@ def build_corpus_outputs(documents: list[dict[str, Any]], out: Path, inputs: lis
 
     _run_stages(CORPUS_STAGES, tables, documents, out, inputs, timings)
 
-    t = time.perf_counter()
-    for name, df in tables.items():
-        atomic_write_table(df, out / "tables", name)
-    timings["store_tables"] = time.perf_counter() - t
-
-    _run_stages(OUTPUT_STAGES, tables, documents, out, inputs, timings)
+    # From here on the tables are only read.  Writing the table files and the database is
+    # mostly C code that lets other threads run (Arrow's writers, SQLite's inserts and
+    # full-text indexing): they go on in threads beside the other output stages, which
+    # would otherwise leave the second core idle.  Their errors are raised here.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="vnpolicy-output") as pool:
+        running = [pool.submit(_timed, timings, "store_tables", _store_tables, tables, out)]
+        _run_stages(OUTPUT_STAGES, tables, documents, out, inputs, timings, pool=pool, running=running)
+        for future in running:
+            future.result()
     return timings
 
 
-def _run_stages(stages, tables, documents, out, inputs, timings: dict[str, float]) -> None:
-    """Run each stage of this build in order, timing it."""
+def _store_tables(tables: dict[str, pd.DataFrame], out: Path) -> None:
+    for name, df in tables.items():
+        atomic_write_table(df, out / "tables", name)
+
+
+def _timed(timings: dict[str, float], name: str, fn, *args) -> None:
+    t = time.perf_counter()
+    fn(*args)
+    timings[name] = time.perf_counter() - t
+
+
+def _run_stages(stages, tables, documents, out, inputs, timings: dict[str, float],
+                pool: ThreadPoolExecutor | None = None, running: list[Future] | None = None) -> None:
+    """Run each stage of this build in order, timing it; those of BACKGROUND_STAGES in ``pool``."""
     for name, module, func in stages:
         fn = _optional(module, func)
         if fn is None:
             continue
-        t = time.perf_counter()
-        fn(tables, documents, out, inputs)
-        timings[name] = time.perf_counter() - t
+        if pool is not None and running is not None and name in BACKGROUND_STAGES:
+            running.append(pool.submit(_timed, timings, name, fn, tables, documents, out, inputs))
+        else:
+            _timed(timings, name, fn, tables, documents, out, inputs)
 
 
 # Stages that add tables (name, module, function(tables, documents, out, inputs)).
@@ -214,6 +231,8 @@ CORPUS_STAGES: tuple[tuple[str, str, str], ...] = (
     ("compare", "pipeline.compare", "compare_stage"),
     ("bodies", "pipeline.bodies_table", "bodies_stage"),
 )
+# Output stages that can run in a thread beside the others (see build_corpus_outputs).
+BACKGROUND_STAGES = frozenset({"database"})
 # Stages that only read tables: database, site, calendar.
 OUTPUT_STAGES: tuple[tuple[str, str, str], ...] = (
     ("database", "pipeline.database", "database_stage"),
