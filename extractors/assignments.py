@@ -20,8 +20,9 @@ filled with a guessed body.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -74,6 +75,8 @@ RE_TIME = regex.compile(
     """,
     regex.I | regex.X,
 )
+# Each quarter of a list of quarters ("quý I, quý II năm 2026").
+RE_QUARTER = regex.compile(r"(?i:qu[ýy])\s+(IV|I{1,3})(?![IV])")
 # In prose a date after "ngày" of a cited document is history, not a deadline.
 RE_CITED = regex.compile(r"(?:số\s+\S+|\d+-\p{Lu}+/\p{Lu}+)\s*,?\s*(?:ngày\s+)?$", regex.I)
 RE_DEADLINE_LEAD = regex.compile(
@@ -81,26 +84,62 @@ RE_DEADLINE_LEAD = regex.compile(
 
 
 # Every time value holds a digit or one of these words: a sentence without them is skipped.
-RE_TIME_HINT = re.compile(r"\d|h[ằà]ng|mỗi|thường\s+xuyên|một\s+lần", re.I)
+# The pattern is ``(?i)\d|h[ằà]ng|mỗi|thường\s+xuyên|một\s+lần``, each word found from
+# a rarer letter than its first: ``re`` skips fast to the characters of a leading
+# class (and tries a case-insensitive letter at every position).  None of the
+# letters written in both cases has another case-insensitive match.
+RE_TIME_HINT = re.compile(
+    r"[\dằẰàÀỗỖộỘưƯ](?:(?<=\d)|(?<=[hH][ằẰàÀ])(?i:ng)|(?<=[mM][ỗỖ])(?i:i)|(?<=[mM][ộỘ])(?i:t\s+lần)"
+    r"|(?<=[tT][hH][ưƯ])(?i:ờng\s+xuyên))")
 
 
-# Where a match of RE_TIME may start: the first letters of each of its alternatives
-# (stdlib ``re`` finds these fast; RE_TIME itself is only tried there).
-_RE_TIME_CAND = re.compile(r"(?=qu[ýy]|\d|thá|thư|địn|h[ằà]n|mỗ|năm|ngà)", re.I)
+# Where a match of RE_TIME may start (RE_TIME itself is only tried there): a digit,
+# or the start of "quý I…", "tháng ", "thường ", "định kỳ", "hằng ", "mỗi ",
+# "năm một", "ngày " in any case.  Each word is found from a letter rarer than its
+# first, 0 to 2 characters after the start as the group that matched tells: ``re``
+# skips fast to the characters of a leading class.  (Each letter written in both
+# cases has no other case-insensitive match in RE_TIME; "İ", "ı", "K" are added
+# where it has; ``re``'s blanks include RE_TIME's.)
+_RE_TIME_CAND = re.compile(
+    r"[\dịỊằẰàÀỗỖăĂýyÝYáÁưƯ](?:"
+    r"(?P<at0>(?<=\d))"
+    r"|(?P<at1>(?<=[đĐ][ịỊ])(?=[nN][hH]\s+[kKK][ỳỲ])|(?<=[hH][ằẰàÀ])(?=[nN][gG]\s)|(?<=[mM][ỗỖ])(?=[iIİ]\s)"
+    r"|(?<=[nN][ăĂ])(?=[mM]\s+[mM]))"
+    r"|(?P<at2>(?<=[qQ][uU][ýyÝY])(?=\s+[IiİıV])|(?<=[tT][hH][áÁ])(?=[nN][gG]\s)|(?<=[tT][hH][ưƯ])(?=[ờỜ][nN][gG]\s)"
+    r"|(?<=[nN][gG][àÀ])(?=[yY]\s)))")
+_TIME_CAND_LEAD = {"at0": 0, "at1": 1, "at2": 2}
+
+
+def _finditer_at(pattern, candidates: re.Pattern, text: str, pos: int = 0, endpos: int | None = None,
+                 lead: int = 0):
+    """``pattern.finditer(text, pos, endpos)`` of a pattern that never matches empty,
+    trying it only at the hits of ``candidates``: a fast stdlib pattern whose hits,
+    ``lead`` characters after it, find every position where a match can start (and
+    look ahead only into the match)."""
+    endpos = len(text) if endpos is None else endpos
+    last = pos
+    match = pattern.match
+    for c in candidates.finditer(text, pos + lead, endpos):
+        i = c.start() - lead
+        if i < last:
+            continue
+        m = match(text, i, endpos)
+        if m:
+            yield m
+            last = m.end()
 
 
 def _time_matches(s: str):
     """``RE_TIME.finditer(s)``, trying the pattern only where a match can start."""
-    pos = 0
+    last = 0
     match = RE_TIME.match
-    for c in _RE_TIME_CAND.finditer(s):
-        i = c.start()
-        if i < pos:
+    for i in sorted(c.start() - _TIME_CAND_LEAD[c.lastgroup] for c in _RE_TIME_CAND.finditer(s)):
+        if i < last:
             continue
         m = match(s, i)
         if m:
             yield m
-            pos = m.end()
+            last = m.end()
 
 
 def normalise_times(s: str, prose: bool = False) -> str:
@@ -120,7 +159,7 @@ def normalise_times(s: str, prose: bool = False) -> str:
             if RE_CITED.search(before) or not RE_DEADLINE_LEAD.search(before):
                 continue
         if m.group("quarters"):
-            for q in regex.findall(r"(?i:qu[ýy])\s+(IV|I{1,3})(?![IV])", m.group("quarters")):
+            for q in RE_QUARTER.findall(m.group("quarters")):
                 out.append(f"{m.group('qy')}-Q{_ROMAN[q.upper()]}")
         elif m.group("date"):
             out.append(f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}")
@@ -159,6 +198,18 @@ ROLE_COLUMNS = {
 }
 
 
+def _names_any(low: str, alternatives) -> bool:
+    """``any(all(k in low for k in kws) for kws in alternatives)``, as plain loops:
+    it is asked of every column of every table."""
+    for kws in alternatives:
+        for k in kws:
+            if k not in low:
+                break
+        else:
+            return True
+    return False
+
+
 def _columns(table) -> dict[str, list[int]]:
     cols: dict[str, list[int]] = {}
     taken: set[int] = set()
@@ -183,8 +234,7 @@ def _columns(table) -> dict[str, list[int]]:
                 break
     if "start" in cols and "due" not in cols:  # one "Thời gian thực hiện" column is the due
         cols["due"] = cols.pop("start")
-    tasks = [j for j, low in enumerate(lows) if j not in taken
-             and any(all(k in low for k in kws) for kws in ROLE_COLUMNS["task"])]
+    tasks = [j for j, low in enumerate(lows) if j not in taken and _names_any(low, ROLE_COLUMNS["task"])]
     cols["task"] = tasks
     return cols
 
@@ -202,6 +252,20 @@ def _same_folded(fa: str, fb: str) -> bool:
 RE_HEADING_LABEL = regex.compile(
     r"^(?:phần|chương|mục|điều|tiết|phụ\s+lục)\s+(?:thứ\s+\w+|[IVXLC]+\b|\d+)|^(?:[IVXLC]+|\d+(?:\.\d+)*)[.)](?:\s|$)",
     regex.I)
+# The first characters of RE_HEADING_LABEL's alternatives (keep in step with it).
+_RE_HEADING_LABEL_FIRST = regex.compile(r"[pcmđtIVXLC]|\d", regex.I)
+
+
+@lru_cache(maxsize=None)
+def _may_open_heading_label(ch: str) -> bool:
+    """Can RE_HEADING_LABEL match a text opening with ``ch``?  (Asked once per character.)"""
+    return _RE_HEADING_LABEL_FIRST.match(ch) is not None
+
+
+def _is_heading_label(s: str) -> bool:
+    """``RE_HEADING_LABEL.match(s)``, not tried on the (many) names whose first
+    character opens none of its alternatives."""
+    return bool(s) and _may_open_heading_label(s[0]) and RE_HEADING_LABEL.match(s) is not None
 
 
 def _doc_kind_codes() -> list[str]:
@@ -219,6 +283,11 @@ RE_SYMBOL_PIECE = regex.compile(
     r"^(?:\d+-)?(?:" + "|".join(regex.escape(c) for c in _doc_kind_codes()) + r")/\p{Lu}")
 
 
+def _is_symbol_piece(s: str) -> bool:
+    """``RE_SYMBOL_PIECE.match(s)``, not tried on a text without its slash."""
+    return "/" in s and RE_SYMBOL_PIECE.match(s) is not None
+
+
 def is_body(b: Body, lead: bool = True) -> bool:
     """Can ``b`` be named in a role?  Never a heading label; a lead must also look
     like a body: known to the gazetteer, opening with a body head word ("Ban",
@@ -233,7 +302,7 @@ def is_body(b: Body, lead: bool = True) -> bool:
     >>> is_body(match_body("Viettel Điện Biên"), lead=False)
     True
     """
-    if RE_HEADING_LABEL.match(b.text) or RE_SYMBOL_PIECE.match(b.text):
+    if _is_heading_label(b.text) or _is_symbol_piece(b.text):
         return False
     return not lead or b.matched or b.text.lower() in BARE_UNITS or looks_like_body(b.text)
 
@@ -314,11 +383,63 @@ RE_LABEL = re.compile(  # stdlib ``re``: it is tried at every sentence
 )
 
 
+# Before its colon a label holds only letters, blanks and a bullet: the last other
+# character before a colon bounds where a label ending there may start.
+_RE_LAST_NOT_LABEL = re.compile(r"(?s:.*)[^\w\s\-+•*]")
+
+
+# The last letter of each role of RE_LABEL, in either case (no other character
+# matches them, ignoring case): the letter before a label's colon and its blanks.
+_LABEL_ROLE_LAST = frozenset("ìÌmMhHpPaAnNộỘ")
+
+
+def _may_end_label(text: str, prev: int, colon: int) -> bool:
+    """Can a role of RE_LABEL end just before ``colon`` (blanks between), after the
+    previous colon ``prev``?"""
+    j = colon - 1
+    while j > prev and text[j].isspace():
+        j -= 1
+    return j > prev and text[j] in _LABEL_ROLE_LAST
+
+
+def _label_matches(text: str):
+    """``RE_LABEL.finditer(text)``, the pattern tried only at the line starts that
+    can reach a colon (a scan of every line start of a document is slow).
+
+    Nothing before a label's colon is a colon: a label starting at a line start
+    reads up to the first colon after it, and holds only letters, blanks and a
+    bullet until then."""
+    last = 0  # where the previous match ended
+    prev = -1  # the previous colon
+    colon = text.find(":")
+    while colon >= 0:
+        if _may_end_label(text, prev, colon):
+            # the run of characters a label may hold, ending at the colon, starts at ``lo``
+            lo, w = prev + 1, colon
+            while w > lo:
+                v = max(lo, w - 256)
+                brk = _RE_LAST_NOT_LABEL.match(text, v, w)
+                if brk:
+                    lo = brk.end()
+                    break
+                w = v
+            # try the line starts in [lo, colon], in text order
+            ls = lo if lo == 0 or text[lo - 1] == "\n" else text.find("\n", lo, colon) + 1 or -1
+            while ls >= 0:
+                if ls >= last:
+                    m = RE_LABEL.match(text, ls)
+                    if m:
+                        yield m
+                        last = m.end()
+                ls = text.find("\n", ls, colon) + 1 or -1
+        prev, colon = colon, text.find(":", colon + 1)
+
+
 def _label_assignments(doc: Document, ctx) -> list[Assignment]:
     text = doc.text
     groups: dict[int, dict[str, str]] = {}
     order: list[int] = []
-    for m in RE_LABEL.finditer(text):
+    for m in _label_matches(text):
         i = bisect_left(doc.section_starts, m.start() + 1) - 1
         role = m.group("role").lower()
         key = ("support" if ("phối hợp" in role or "tham gia" in role) else
@@ -408,6 +529,93 @@ RE_VERB = re.compile(
                  for v, ws in NOT_VERB_AFTER.items()})
     + rf"(?!{_LETTER})"
 )
+# The first two letters of each verb: every match of RE_VERB opens with one of them.
+_VERB_OPENINGS = frozenset(v[:2] for v in DUTY_VERBS)
+# A character that no match of RE_VERB holds: not a letter of a verb, not a blank.
+_VERB_CHARS = frozenset("".join(DUTY_VERBS).replace(" ", ""))
+_RE_VERB_BREAK = re.compile("[^" + re.escape("".join(sorted(_VERB_CHARS))) + r"\s]")
+_RE_LAST_VERB_BREAK = re.compile("(?s:.*)" + _RE_VERB_BREAK.pattern)
+
+
+class _VerbIndex:
+    """The verbs of ``text[:end]`` (``RE_VERB.finditer(text, 0, end)``, those starting
+    inside a body mention dropped), found only in the ranges asked for: the
+    sections that state no duties are never read, and a scan of the whole text
+    was the costliest step.
+
+    A range is widened to *sync points*: 0, ``end``, or a position just after a
+    character no match can hold (see ``_RE_VERB_BREAK``).  No match runs over
+    such a point, so the scan of the whole text passes through it with nothing
+    pending, and a scan from one sync point to the next (the next as ``endpos``:
+    no match may end there, so its end-of-text is never looked at) finds exactly
+    the whole scan's matches between them."""
+
+    def __init__(self, text: str, end: int, mentions: list[tuple[int, int]]):
+        self.text, self.end = text, end
+        # no verb inside a body name: "tham mưu" in "các cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy";
+        # the mentions by start, with the furthest end reached so far: a position is inside
+        # one if the last mention starting at or before it reaches past it
+        spans = sorted(mentions)
+        self.mention_starts = [a for a, _ in spans]
+        self.mention_reach: list[int] = []
+        reach = -1
+        for _, b in spans:
+            reach = max(reach, b)
+            self.mention_reach.append(reach)
+        self.scanned = bytearray(end)  # 1 where the verbs starting there are known
+        self.verbs: list[tuple[int, int, str]] = []  # (start, end, verb), sorted
+        self.starts: list[int] = []
+
+    def _sync_before(self, i: int, floor: int) -> int:
+        """The last sync point at or before ``i`` (not before ``floor``, itself one)."""
+        while i > floor:
+            w = max(floor, i - 256)  # a window before ``i``: its last break, if any
+            brk = _RE_LAST_VERB_BREAK.match(self.text, w, i)
+            if brk:
+                return brk.end()
+            i = w
+        return floor
+
+    def _sync_after(self, i: int) -> int:
+        """The first sync point at or after ``i`` (``i >= 1``)."""
+        brk = _RE_VERB_BREAK.search(self.text, i - 1, self.end)
+        return brk.end() if brk else self.end
+
+    def _scan(self, a: int, b: int) -> None:
+        """Make the verbs starting in ``[a, b)`` known."""
+        scanned = self.scanned
+        gap = scanned.find(0, a, b)
+        while gap >= 0:
+            p = self._sync_before(gap, scanned.rfind(1, 0, gap) + 1)
+            q = self._sync_after(b)
+            nxt = scanned.find(1, gap, q)  # an earlier scan ahead: stop where it starts
+            if nxt >= 0:
+                q = nxt
+            found = []
+            starts, reach = self.mention_starts, self.mention_reach
+            for m in RE_VERB.finditer(self.text, p, q):
+                x = m.start()
+                k = bisect_right(starts, x) - 1  # not inside a body mention
+                if k < 0 or reach[k] <= x:
+                    found.append((x, m.end(), m.group()))
+            i = bisect_left(self.starts, p)
+            self.verbs[i:i] = found
+            self.starts[i:i] = [v[0] for v in found]
+            scanned[p:q] = b"\x01" * (q - p)
+            gap = scanned.find(0, q, b) if q < b else -1
+
+    def within(self, a: int, b: int) -> list[tuple[int, int, str]]:
+        """The verbs starting in ``[a, b)``, in text order."""
+        a, b = max(a, 0), min(b, self.end)
+        if a >= b:
+            return []
+        if self.scanned.find(0, a, b) >= 0:
+            self._scan(a, b)
+        starts = self.starts
+        i = bisect_left(starts, a)
+        return self.verbs[i:bisect_left(starts, b, i)]
+
+
 RE_PAST = re.compile(r"(?:đã|đang|từng|vừa|được)\s+$")
 RE_DUTY_SECTION = regex.compile(
     r"tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|lộ\s+trình|chế\s+độ\s+(?:thông\s+tin\s+)?báo\s+cáo"
@@ -426,6 +634,31 @@ RE_NO_DUTY_SECTION = regex.compile(
 RE_TASK_SECTION = regex.compile(r"nhiệm\s+vụ|giải\s+pháp|nội\s+dung|tổ\s+chức\s+thực\s+hiện", regex.I)
 
 
+def _lowered(pattern: regex.Pattern) -> re.Pattern:
+    """A stdlib pattern, for the lower-cased text, that matches wherever the
+    case-insensitive ``pattern`` (lower-case words, blanks, no classes) does, and
+    maybe elsewhere: a fast test before it.  Every other-case match of its letters
+    lower-cases to the letter but "İ" ("i̇") and "ſ" (itself): spelled out."""
+    if "[" in pattern.pattern or pattern.pattern != pattern.pattern.lower():
+        raise ValueError(f"not a pattern of lower-case words: {pattern.pattern}")
+    out, escaped = [], False
+    for ch in pattern.pattern:
+        out.append(ch if escaped else {"i": "i\u0307?", "s": "[sſ]"}.get(ch, ch))
+        escaped = not escaped and ch == "\\"
+    return re.compile("".join(out))
+
+
+_RE_DUTY_SECTION_LOW = _lowered(RE_DUTY_SECTION)
+_RE_NO_DUTY_SECTION_LOW = _lowered(RE_NO_DUTY_SECTION)
+_RE_TASK_SECTION_LOW = _lowered(RE_TASK_SECTION)
+
+
+def _title_says(pattern: regex.Pattern, lowered: re.Pattern, title: str, low: str) -> bool:
+    """``pattern.search(title)`` of a title and its lower case ``low``: searched in
+    ``low`` first with :func:`_lowered`, several times faster, which most titles fail."""
+    return lowered.search(low) is not None and pattern.search(title) is not None
+
+
 def _states_no_duties(titles: list[str]) -> bool:
     for t in titles:
         if len(t) >= 100:
@@ -440,22 +673,68 @@ def _states_no_duties(titles: list[str]) -> bool:
 
 RE_TIME_START = regex.compile(r"^(?:định\s+kỳ|h[ằà]ng|mỗi|trong|trước|sau|từ|đến|năm|quý|tháng|giai\s+đoạn|\d)", regex.I)
 RE_DIRECT = regex.compile(r"(?:chỉ\s+đạo|lãnh\s+đạo|giao|đề\s+nghị|yêu\s+cầu)\s*$", regex.I)
+# The characters that end a match of RE_DIRECT in a stripped text: the last letter
+# of each phrase and its other case (no other character matches them, even ignoring case).
+_DIRECT_LAST = frozenset("oOuUịỊ")
 RE_ITEM_LABEL = regex.compile(r"^[ \t]*(?:(?:[IVX]+|\d+(?:\.\d+)*)[.)]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-+•])[ \t]*(?:[-:.][ \t]*)?", regex.M)
+# Capitals (but I, V, X) and accented letters: no item label opens with one.
+_NO_ITEM_LABEL = frozenset("ABCDEFGHJKLMNOPQRSTUWYZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+                           "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+
+
+def _item_label(text: str, a: int, b: int):
+    """``RE_ITEM_LABEL.match(text, a, b)``, not tried where it cannot match: away
+    from a line start, or at a character no label opens with (most sentences)."""
+    if (a and text[a - 1] != "\n") or (a < b and text[a] in _NO_ITEM_LABEL):
+        return None
+    return RE_ITEM_LABEL.match(text, a, b)
+
+
 # A single line break before a lower-case word is a hard wrap inside a sentence.
 RE_SENTENCE_END = regex.compile(r"(?<=[.!?…;])\s+(?=[\p{Lu}\d(\"“])|\n\s*\n\s*|\n(?!\s*\p{Ll})")
 # Every match of RE_SENTENCE_END starts at a newline or at whitespace just after [.!?…;].
-_RE_SENTENCE_CAND = re.compile(r"[.!?…;]\s|\n")
+# (``[.!?…;]\s|\n``, led by one class: ``re`` then skips fast to those characters)
+_RE_SENTENCE_CAND = re.compile(r"[.!?…;\n](?:(?<=\n)|\s)")
+# Characters that settle a candidate of RE_SENTENCE_END (see ``_sentence_end_at``).
+_LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+_CAPITALS_DIGITS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _sentence_end_at(text: str, c: int, b: int) -> tuple[int, int] | None:
+    """``RE_SENTENCE_END.match(text, c, b)``'s span (or None) at a candidate ``c`` of
+    ``_RE_SENTENCE_CAND`` (a blank after [.!?…;], or a newline).  When the next
+    character is not a blank the match, if any, is the blank alone, and that
+    character decides the common cases without the pattern: a lower-case letter
+    ends no sentence (a hard wrap), a capital or a digit ends one."""
+    if c + 1 < b and text[c] in " \t\n":
+        nxt = text[c + 1]
+        if nxt in _LOWER_LETTERS:
+            return None
+        if nxt in _CAPITALS_DIGITS:
+            return c, c + 1
+    m = RE_SENTENCE_END.match(text, c, b)
+    return m.span() if m else None
+
+
 RE_SUPPORT = regex.compile(
     r"(?:phối\s+hợp|hiệp\s+thương,?\s+thống\s+nhất|thống\s+nhất)(?:\s+(?:chặt\s+chẽ|hoạt\s+động|thực\s+hiện|tốt))?\s+với\s+"
     r"|chủ\s+trì,?\s+phối\s+hợp\s+(?!với)",
     regex.I,
 )
+# A match of RE_SUPPORT starts with "phối", "thống", "chủ t…" or "hiệp" in any case
+# (the characters RE_SUPPORT takes for each of these letters, ignoring case; ``re``'s
+# blanks include its): found from their third letter, rarer than the first.
+_RE_SUPPORT_CAND = re.compile(r"[ốỐủỦệỆ](?:(?<=[pP][hH][ốỐ])(?=[iIİ])|(?<=[tT][hH][ốỐ])(?=[nN][gG])"
+                              r"|(?<=[cC][hH][ủỦ])(?=\s+[tT])|(?<=[hH][iIİ][ệỆ])(?=[pP]))")
 RE_LIST_STOP = regex.compile(
     r"[;.:]|\n\s*\n|\n(?!\p{Ll})|\s(?:trong|để|về|nhằm|theo|tại|khi|đối\s+với|trên\s+cơ\s+sở|gắn\s+với|thông\s+qua)\s", regex.I)
 RE_RECIPIENTS = regex.compile(r"^[ \t]*Nơi\s+nh[ậâ]n", regex.M)
 RE_TIME_WORD = regex.compile(r"thời\s+gian|thời\s+hạn|hoàn\s+thành\s+trong|trước\s+ngày", regex.I)
-RE_PAREN_REMARK = regex.compile(r"\s*\([^()]*\)")
-RE_LIST_COMMA = regex.compile(r"[,:]\s+")
+# Stdlib ``re`` for these two, tried in every subject: ``_BLANK`` is ``regex``'s ``\s``
+# (``re``'s also takes U+001C–U+001F).
+_BLANK = r"[^\S\x1c-\x1f]"
+RE_PAREN_REMARK = re.compile(_BLANK + r"*\([^()]*\)")
+RE_LIST_COMMA = re.compile(r"[,:]" + _BLANK + "+")
 RE_WORD_OPENS_NAME = regex.compile(r"(?<![\p{L}])(?=\p{Lu}|các\s|những\s)")
 MAX_SUBJECT_WORDS = 30
 BARE_UNITS = {"xã", "phường", "thị trấn", "đặc khu", "thôn", "bản", "tổ dân phố", "huyện", "thành phố", "tỉnh",
@@ -485,19 +764,30 @@ class _Prose:
         self.recipients = rec = _recipients(self.text)
         self.prose_end = rec.start() if rec else len(self.text)
         self.mentions = doc_mention_spans(doc, self.prose_end)  # the scan is shared with find_bodies
-        text = self.text
         self._past: dict[int, int] = {}
-        verbs = [(m.start(), m.end(), m.group()) for m in RE_VERB.finditer(text, 0, self.prose_end)]
-        if self.mentions:
-            # no verb inside a body name: "tham mưu" in "các cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy"
-            inside = bytearray(self.prose_end + 1)
-            for a, b in self.mentions:
-                inside[a:b] = b"\x01" * (b - a)
-            verbs = [v for v in verbs if not inside[v[0]]]
-        self.verbs = verbs
-        self.verb_starts = [v[0] for v in verbs]
+        self._strong: dict[tuple[int, int], list[int]] = {}
+        self._verbs = _VerbIndex(self.text, self.prose_end, self.mentions)
         self._body_lists: dict[tuple[int, int], bool] = {}
         self._subjects: dict[tuple[int, int, bool], tuple[int, int] | None] = {}
+
+    def strong_starts(self, a: int, b: int) -> list[int]:
+        """Where a verb of STRONG, written as it is matched, starts in ``[a, b)``
+        (sorted).  Outside the sections that distribute work only those verbs
+        count, and most sections hold none: their sentences, and their verbs, are
+        then never looked for."""
+        key = (a, b)
+        got = self._strong.get(key)
+        if got is None:
+            text = self.text
+            got = []
+            for v in STRONG:
+                i = text.find(v, a, b + len(v) - 1)
+                while i >= 0:
+                    got.append(i)
+                    i = text.find(v, i + 1, b + len(v) - 1)
+            got.sort()
+            self._strong[key] = got
+        return got
 
     def past_at(self, v0: int) -> int:
         """Start of "đã", "được" … (RE_PAST) just before the verb at ``v0``, else -1;
@@ -513,29 +803,35 @@ class _Prose:
             self._past[v0] = got
         return got
 
-    def sentence_ends(self, a: int, b: int):
-        """``m.span()`` of ``RE_SENTENCE_END.finditer(text, a, b)``, trying the pattern only
-        where it can start: a regex scan of every position of a document is slow.
+    def sentences(self, a: int, b: int):
+        """``(start, end)`` of each sentence of ``text[a:b]``: the spans between the
+        matches of ``RE_SENTENCE_END.finditer(text, a, b)``, the pattern tried only
+        where it can start (a regex scan of every position of a document is slow).
 
         It may start at a newline or at whitespace just after [.!?…;]: the last
         character of a hit of _RE_SENTENCE_CAND.  A punctuation mark is never part of
         an earlier hit, so the hits in ``[a - 1, b)`` are those of the whole text."""
-        text, match = self.text, RE_SENTENCE_END.match
-        last = a
+        text = self.text
+        pos = a  # where the sentence being read starts: the end of the last match
         for h in _RE_SENTENCE_CAND.finditer(text, a - 1 if a else 0, b):
             c = h.end() - 1
-            if c < last:
+            if c < pos:
                 continue
-            m = match(text, c, b)
-            if m:
-                yield m.span()
-                last = m.end()
+            span = _sentence_end_at(text, c, b)
+            if span:
+                yield pos, span[0]
+                pos = span[1]
+        yield pos, b
+
+    def read_verbs(self, a: int, b: int) -> None:
+        """Find the verbs of ``[a, b)`` now, in one scan rather than one per sentence."""
+        self._verbs.within(a, b)
 
     def verbs_in(self, a: int, b: int, capital_at: int | None = None):
-        starts = self.verb_starts
-        i = bisect_left(starts, a)
-        out = self.verbs[i:bisect_left(starts, b, i)] if i < len(starts) and starts[i] < b else []
-        if capital_at is not None:  # a capitalised verb opens the clause ("Tham mưu …")
+        out = self._verbs.within(a, b)
+        # a capitalised verb opens the clause ("Tham mưu …"): the pattern is tried only
+        # if the clause opens with the first two letters of a verb (in any case)
+        if capital_at is not None and self.text[capital_at:capital_at + 2].lower()[:2] in _VERB_OPENINGS:
             m = RE_VERB.match(self.text[capital_at:b].lower())
             if m and not any(v[0] == capital_at for v in out):
                 out.insert(0, (capital_at, capital_at + m.end(), m.group()))
@@ -553,18 +849,18 @@ class _Prose:
 
     def _is_body_list(self, a: int, b: int) -> bool:
         s = self.text[a:b].strip(" ,;")
-        if not s or len(s.split()) > MAX_SUBJECT_WORDS or "\n\n" in s or ":" in s:
+        if not s or "\n\n" in s or ":" in s or _more_words_than(s, MAX_SUBJECT_WORDS):
             return False
         if self.verbs_in(a, b, capital_at=a):
             return False  # a verb inside, or opening it ("Ban hành …", "Phối hợp với …")
         s_np = RE_PAREN_REMARK.sub("", s)
-        if not looks_like_body(s_np) or RE_SYMBOL_PIECE.match(s_np):
+        if not looks_like_body(s_np) or _is_symbol_piece(s_np):
             return False  # (tested before the split, which costs more)
         pieces = split_bodies(s_np)
         # a bare unit after a comma shares the head before it ("Ủy ban nhân dân xã, phường")
         return bool(pieces) and all(
             (looks_like_body(s_np[x:y]) or s_np[x:y].lower() in BARE_UNITS)
-            and not RE_HEADING_LABEL.match(s_np[x:y]) for x, y in pieces)
+            and not _is_heading_label(s_np[x:y]) for x, y in pieces)
 
     def subject(self, lo: int, v: int, strong: bool) -> tuple[int, int] | None:
         """The body list ending just before the verb at ``v`` (sentence starts at ``lo``)."""
@@ -574,13 +870,19 @@ class _Prose:
         return self._subjects[key]
 
     def _subject(self, lo: int, v: int, strong: bool) -> tuple[int, int] | None:
-        cands = {lo}
-        seg = self.text[lo:v]
-        cands.update(lo + m.end() for m in RE_LIST_COMMA.finditer(seg))
-        cands.update(lo + m.start() for m in RE_WORD_OPENS_NAME.finditer(seg))
         end = v
         while end > lo and self.text[end - 1] in " ,":
             end -= 1
+        # What follows a candidate at or before the start of a verb in [lo, end) holds
+        # that verb: never a body list.  Only the candidates after the last one are
+        # looked for (from a verb's first letter, which no match of the two patterns
+        # below holds or ends after, the scans find the same ones).
+        before = self.verbs_in(lo, end)
+        first = before[-1][0] + 1 if before else lo
+        cands = {lo} if first == lo else set()
+        seg = self.text[lo:v]
+        cands.update(lo + m.end() for m in RE_LIST_COMMA.finditer(seg, first - lo))
+        cands.update(lo + m.start() for m in RE_WORD_OPENS_NAME.finditer(seg, first - lo))
         # the first candidate (in text order) whose prefix admits a subject and that
         # opens a body list; the cheap prefix test is tried first
         for c in sorted(cands):
@@ -588,7 +890,7 @@ class _Prose:
                 break
             prefix = self.text[lo:c].strip()
             if prefix:
-                if not (RE_DIRECT.search(prefix) and (strong or prefix.lower().startswith("giao"))):
+                if not (_ends_direct(prefix) and (strong or prefix.lower().startswith("giao"))):
                     if not (prefix.endswith(",") or RE_TIME_START.match(prefix)):
                         continue
                     if any(x[2] not in ADVERBIAL for x in self.verbs_in(lo, c, capital_at=lo)):
@@ -599,7 +901,7 @@ class _Prose:
 
     def support(self, a: int, b: int, lead: tuple[Body, ...]) -> tuple[Body, ...]:
         out: list[Body] = []
-        for m in RE_SUPPORT.finditer(self.text, a, b):
+        for m in _finditer_at(RE_SUPPORT, _RE_SUPPORT_CAND, self.text, a, b, lead=2):
             s = m.end()
             stop = RE_LIST_STOP.search(self.text, s, b)
             e = stop.start() if stop else b
@@ -619,6 +921,18 @@ class _Prose:
         task = self.text[a:b]
         return Assignment(self.doc.doc_id, raw, lo, hi, tuple(lead), self.support(a, b, tuple(lead)), "",
                           "", normalise_times(task, prose=True), source, self.doc.section_at(a), None, tuple(issues))
+
+
+def _ends_direct(prefix: str) -> bool:
+    """``RE_DIRECT.search(prefix)`` of a stripped ``prefix``: the phrase must end it,
+    so a prefix ending in another character is not searched."""
+    return bool(prefix) and prefix[-1] in _DIRECT_LAST and RE_DIRECT.search(prefix) is not None
+
+
+def _more_words_than(s: str, n: int) -> bool:
+    """``len(s.split()) > n``, without splitting all of a long paragraph (nor a
+    text too short to hold ``n + 1`` words and the ``n`` blanks between them)."""
+    return len(s) > 2 * n and len(s.split(None, n)) > n
 
 
 def _strip(text: str, a: int, b: int) -> tuple[int, int]:
@@ -649,29 +963,40 @@ def _titles(sec, by_id) -> list[str]:
     return out
 
 
-def _section_kind(sec, by_id, memo: dict) -> tuple[bool, bool]:
-    """``(duty, no_duty)`` of a section from its titles and its ancestors' (innermost
-    first), as ``any(RE_DUTY_SECTION…)`` and :func:`_states_no_duties` over
-    :func:`_titles`; each section's own part is worked out once per document."""
+def _duty_section(sec, by_id, memo: dict) -> bool:
+    """``any(RE_DUTY_SECTION.search(t) for t in _titles(sec, by_id) if len(t) < 100)``;
+    each section's own title is searched once per document."""
     if sec is None:
-        return False, False
-    own = memo.get(id(sec))
-    if own is None:
-        t = sec.title
+        return False
+    got = memo.get(id(sec))
+    if got is None:
         parent = by_id.get(sec.parent) if sec.parent else None
-        pduty, pno = _section_kind(parent, by_id, memo) if parent is not None else (False, False)
-        short = len(t) < 100
-        duty = bool(short and RE_DUTY_SECTION.search(t)) or pduty
-        if short:
-            none, task = RE_NO_DUTY_SECTION.search(t), RE_TASK_SECTION.search(t)
+        t = sec.title
+        got = memo[id(sec)] = _duty_section(parent, by_id, memo) or (
+            len(t) < 100 and _title_says(RE_DUTY_SECTION, _RE_DUTY_SECTION_LOW, t, t.lower()))
+    return got
+
+
+def _no_duty_section(sec, by_id, memo: dict) -> bool:
+    """:func:`_states_no_duties` over :func:`_titles` of a section that is not a duty
+    section (nor, then, are its ancestors): the innermost short title that decides,
+    else its parent's answer.  Only asked of the sections whose prose may hold an
+    assignment, each section worked out once per document."""
+    if sec is None:
+        return False
+    got = memo.get(id(sec))
+    if got is None:
+        t = sec.title
+        decided = None  # an item's title is its whole paragraph: it says nothing
+        if len(t) < 100:
+            low = t.lower()
+            none = _title_says(RE_NO_DUTY_SECTION, _RE_NO_DUTY_SECTION_LOW, t, low)
+            task = _title_says(RE_TASK_SECTION, _RE_TASK_SECTION_LOW, t, low)
             decided = True if (none and not task) else False if (task and not none) else None
-        else:
-            decided = None
-        # the innermost title that decides, else the ancestors' answer
-        stated = decided if decided is not None else pno
-        own = memo[id(sec)] = (duty, stated)
-    duty, stated = own
-    return duty, (not duty and stated)
+        if decided is None:
+            decided = _no_duty_section(by_id.get(sec.parent) if sec.parent else None, by_id, memo)
+        got = memo[id(sec)] = decided
+    return got
 
 
 def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
@@ -684,7 +1009,8 @@ def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
             children[s.parent] = children.get(s.parent, 0) + 1
     owners: dict[str, tuple[Body, ...]] = {}
     by_id = {s.id: s for s in doc.sections}
-    kinds: dict[int, tuple[bool, bool | None]] = {}
+    duties: dict[int, bool] = {}
+    no_duties: dict[int, bool] = {}
     out: list[Assignment] = []
     for i, a, b in _blocks(doc):
         if i < 0:
@@ -700,12 +1026,13 @@ def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
         if tab >= 0:  # a table ends the prose of its section
             b = text.rfind("\n", a, tab) + 1 or a
         # a short title says what a section is about; an item's title is its whole paragraph
-        duty, no_duty = _section_kind(doc.section_of(a), by_id, kinds)
+        here = doc.section_of(a)
+        duty = _duty_section(here, by_id, duties)
         nl = text.find("\n", a, b)
         while 0 <= nl < b - 1 and text[nl + 1].islower() and text[nl - 1] not in ".:;":
             nl = text.find("\n", nl + 1, b)  # a heading hard-wrapped over two lines
         head_end = b if nl < 0 else nl
-        lab = RE_ITEM_LABEL.match(text, a, head_end)
+        lab = _item_label(text, a, head_end)
         t0 = text.find(sec.title[:20], a, head_end) if sec.title else -1
         h0 = t0 if t0 >= 0 else (lab.end() if lab else a)
         # heading of this block without its label
@@ -714,7 +1041,7 @@ def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
         owner: tuple[Body, ...] = ()
         task_from = None
         # "1. Đảng ủy MTTQ tỉnh" — a heading that is only a body list
-        if p.is_body_list(h0, head_end) and (duty or children.get(sec.id)):
+        if (duty or children.get(sec.id)) and p.is_body_list(h0, head_end):
             owner = p.bodies(h0, head_end, strict=False)
             task_from = head_end
         # "3. Ban Dân vận Tỉnh ủy: Tham mưu …"
@@ -736,33 +1063,45 @@ def _prose_assignments(doc: Document, ctx) -> list[Assignment]:
             else:
                 out.append(p.make(inherited, h0, b, "prose"))
             continue
-        found = [] if no_duty else _sentence_assignments(p, h0, b, duty)
+        # (outside the duty sections, prose without a strong verb has no assignment,
+        # whatever its titles state: they are read only for the other prose)
+        if not duty and (not p.strong_starts(h0, b) or _no_duty_section(here, by_id, no_duties)):
+            found = []
+        else:
+            found = _sentence_assignments(p, h0, b, duty)
         out.extend(p.make(lead, x, y, "prose") for lead, x, y in found)
         if not found and duty and lab and lab.group().strip().startswith("(") and RE_TIME_WORD.search(text, h0, b):
             out.append(p.make((), h0, b, "prose", ("lead not named",)))
     return out
 
 
+def _any_within(starts: list[int], a: int, b: int) -> bool:
+    """Does a sorted list of positions hold one in ``[a, b)``?"""
+    i = bisect_left(starts, a)
+    return i < len(starts) and starts[i] < b
+
+
 def _sentence_assignments(p: _Prose, a: int, b: int, duty: bool, first_only: bool = False):
     """(lead, start, end) of each sentence in ``text[a:b]`` that opens with a body subject and a duty verb."""
     text = p.text
+    strong_at = [] if duty else p.strong_starts(a, b)
+    if not duty and not strong_at:
+        return []  # no sentence can have a verb that counts
+    if duty and not first_only:
+        p.read_verbs(a, b)  # every sentence is read: its verbs are found in one scan
     found: list[list] = []
 
-    def bounds():  # lazily: ``first_only`` reads up to the first sentence it examines
-        pos = a
-        for s, e in p.sentence_ends(a, b):
-            yield pos, s
-            pos = e
-        yield pos, b
-
-    for s, e in bounds():
+    for s, e in p.sentences(a, b):  # lazily: ``first_only`` reads up to the first sentence it examines
+        if not duty and not found and not first_only and not _any_within(strong_at, s, e):
+            continue  # neither a verb that counts nor a duty to continue: nothing to read
         if s >= e or text.find("\t", s, e) >= 0 or RE_LABEL.match(text, s, e):
             continue
-        lab = RE_ITEM_LABEL.match(text, s, e)
+        lab = _item_label(text, s, e)
         s0 = lab.end() if lab else s
-        verbs = p.verbs_in(s0, e)
-        if not duty:  # only the strong verbs count
-            verbs = [v for v in verbs if v[2] in STRONG]
+        if duty:
+            verbs = p.verbs_in(s0, e)
+        else:  # only the strong verbs count: the others are not looked for
+            verbs = [v for v in p.verbs_in(s0, e) if v[2] in STRONG] if _any_within(strong_at, s0, e) else []
         verbs = [v for v in verbs if p.past_at(v[0]) < s0]
         hit = None
         # an explicit "chủ trì" decides the lead ("X chỉ đạo Y chủ trì …" → Y)
