@@ -28,9 +28,10 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import regex
@@ -78,8 +79,10 @@ def _fold_char(c: str) -> str:
 
 _FOLD = {i: _fold_char(chr(i)) for i in range(0xC0, 0x1F00) if _fold_char(chr(i)) != chr(i)}
 # the same mapping as a string indexed by code point (``str.translate`` looks a string
-# up ~2x faster than a dict); code points past its end raise IndexError: left as they are
-_FOLD_TABLE = "".join(_FOLD.get(i, chr(i)) for i in range(0x1F00))
+# up ~2x faster than a dict); code points past its end raise IndexError: left as they
+# are.  It spans the whole BMP (the rest unchanged), so that quotes, dashes and the like
+# (U+2000…) are not looked up through an exception
+_FOLD_TABLE = "".join(_FOLD.get(i, chr(i)) for i in range(0x1F00)) + "".join(map(chr, range(0x1F00, 0x10000)))
 
 
 def fold(s: str) -> str:
@@ -126,7 +129,8 @@ RE_CMP_BEFORE = regex.compile(
 # with a strong comparator ("ít nhất một mô hình … và một công trình")
 RE_DIGITS = regex.compile(r"\d[\d.,]*")
 RE_WORD_NUMBER = regex.compile(r"(?<!\p{L})(?:" + "|".join(NUMBER_WORDS) + r")(?!\p{L})", regex.IGNORECASE)
-RE_STRONG = regex.compile(r"ít nhất|tối thiểu|không quá|không vượt quá|tối đa|không dưới|không ít hơn", regex.IGNORECASE)
+STRONG_PHRASES = ("ít nhất", "tối thiểu", "không quá", "không vượt quá", "tối đa", "không dưới", "không ít hơn")
+RE_STRONG = regex.compile("|".join(STRONG_PHRASES), regex.IGNORECASE)
 RE_QTY = regex.compile(
     # a number is not part of a date (12/3), a code (02-ĐA) or a decimal
     r"(?:(?P<lo>(?<![\p{L}\p{N}.,/\-])(?:" + _NUM + r"))\s*(?:-|đến)\s*(?P<hi>(?:" + _NUM + r"))"
@@ -160,13 +164,27 @@ RE_BACKGROUND_BEFORE = regex.compile(
 RE_COORD_BEFORE = regex.compile(r"(?:[,;]|\bvà|\bhoặc|\bcùng)\s*$")
 RE_NESTED_BEFORE = regex.compile(r"\b(?:trong đó|riêng|bao gồm|gồm)\b", regex.IGNORECASE)
 RE_SUBJECT_BEFORE = regex.compile(r"\b(?:đạt|ở mức|chiếm|xuống|lên)\s*$", regex.IGNORECASE)
+# Patterns of a phrase then ``\s*$`` (or ``\s+$``), searched at the end of a short text:
+# the length of their longest phrase and the last characters (lower case) of their
+# phrases, for :func:`_search_tail`.  Keep these in step with the patterns.
+_TAILS = {
+    RE_BACKGROUND_BEFORE: (9, frozenset("ốứunmcýaỳg“\"'")),  # "giai đoạn"
+    RE_CMP_BEFORE: (14, frozenset("tàuniáagừ")),  # "không vượt quá", "không thấp hơn"
+    RE_SUBJECT_BEFORE: (5, frozenset("tcmgn")),  # "ở mức", "chiếm", "xuống"
+}
+# the characters regex's ``\s`` matches (all below U+3001)
+_WHITE_SPACE = "".join(regex.findall(r"\s", "".join(map(chr, range(0x10000)))))
 RE_PUNCT = regex.compile(r"[,;:]")
 RE_TY_LE = regex.compile(r"\b[Tt]ỷ lệ\b")
 RE_QUALIFIER_BEFORE = regex.compile(r"\bcó\s*$", regex.IGNORECASE)
 RE_CUT = regex.compile(r",\s|\s(?:và|hoặc)\s")
 RE_STOP = regex.compile(r"[;:()\t]|\.(?:\s|$)|\.\.\.")
 RE_SEP = regex.compile(r"[,;:(]|\bvà\b|\briêng\b|\bhoặc\b", regex.IGNORECASE)
-RE_SENTENCE_END = regex.compile(r"(?<=[.!?…])\s+(?=[\p{Lu}\d(“\"-])")
+# the spaces after [.!?…] before a capital, a digit or an opening mark; written with the
+# stop consumed and the spaces as group 1 (a scan led by a character set is quick; one
+# led by a look-behind tries every place): the same spaces as ``(?<=[.!?…])\s+(?=…)``,
+# since no stop is a space or may follow them, and a paragraph never starts after one
+RE_SENTENCE_END = regex.compile(r"[.!?…](\s+)(?=[\p{Lu}\d(“\"-])")
 
 # markers, matched on folded text
 RE_FREQ = regex.compile(
@@ -188,14 +206,15 @@ RE_ASPIRATION_EXACT = regex.compile(r"\bphấn đấu\b", regex.IGNORECASE)
 RE_DA = regex.compile(r"\bda\b(?! de ra)")
 RE_PAST = regex.compile(r"\bda\b(?! de ra)|\bnam qua\b|\btrong nhiem ky\b|\bnhung nam qua\b")
 
-# section zones, matched on the folded first words of a heading
-RE_ZONE_RESULT = regex.compile(r"thuc trang|ket qua|uu diem|han che|danh gia|tinh hinh|co so thuc tien|dat duoc")
-RE_ZONE_TARGET = regex.compile(
+# section zones, matched on the folded first words of a heading (plain literals: the
+# standard ``re`` finds the same, quicker on such short texts)
+RE_ZONE_RESULT = re.compile(r"thuc trang|ket qua|uu diem|han che|danh gia|tinh hinh|co so thuc tien|dat duoc")
+RE_ZONE_TARGET = re.compile(
     r"muc tieu|chi tieu|nhiem vu|giai phap|to chuc thuc hien|lo trinh|phuong huong|dinh huong|ke hoach|"
     r"chuong trinh hanh dong"
 )
-RE_ZONE_BACKGROUND = regex.compile(r"can cu|su can thiet|mo dau|kinh phi|nguyen nhan|doi tuong|pham vi|phuong phap")
-RE_ZONE_WEAK_RESULT = regex.compile(r"so ket|tong ket")
+RE_ZONE_BACKGROUND = re.compile(r"can cu|su can thiet|mo dau|kinh phi|nguyen nhan|doi tuong|pham vi|phuong phap")
+RE_ZONE_WEAK_RESULT = re.compile(r"so ket|tong ket")
 RE_ITEM_LABEL = regex.compile(r"^\(?\d+\)|^[a-zđ]\)$")
 RE_PERIOD_LINE = regex.compile(r"^\(?\s*(?:19|20)\d\d\s*-\s*(?:19|20)\d\d\s*\)?$")
 
@@ -307,20 +326,47 @@ def _topics_first(texts, memo: dict | None) -> tuple[str, ...]:
     return (OTHER_TOPIC,)
 
 
+# raw token → (its fold, the runs of letters and digits of that fold).  Folding is one
+# character for one and keeps spaces spaces (and lower-casing looks past no space), so
+# ``fold(t).split()`` is the folds of ``t.split()``; the few thousand syllables of the
+# documents repeat, so folding them once beats folding every text.  Bounded: cleared
+# when full.
+_TOKEN_FOLDS: dict[str, tuple[str, tuple[str, ...]]] = {}
+_TOKEN_FOLDS_MAX = 200_000
+
+
+def _fold_token(token: str) -> tuple[str, tuple[str, ...]]:
+    folded = fold(token)
+    info = (folded, (folded,) if folded.isalnum() else tuple(_RE_ALNUM_RUN.findall(folded)))
+    if len(_TOKEN_FOLDS) >= _TOKEN_FOLDS_MAX:
+        _TOKEN_FOLDS.clear()
+    _TOKEN_FOLDS[token] = info
+    return info
+
+
 def _topics_in(t: str) -> tuple[str, ...]:
+    """The topics of ``t``, in file order; () if none."""
     _, by_kw, order = load_topics()
     by_first, other = _topic_index()
-    f = " " + " ".join(fold(t).split()) + " "
-    kws = [kw for w in set(_RE_ALNUM_RUN.findall(f)) for kw in by_first.get(w, ())]
-    kws.extend(other)
+    get = _TOKEN_FOLDS.get
+    tokens = [get(token) or _fold_token(token) for token in t.split()]
+    # the text's words (runs of letters and digits) that open a keyword, by a set
+    # intersection rather than a lookup per word
+    words = by_first.keys() & set(chain.from_iterable([runs for _, runs in tokens]))
+    if not words and not other:
+        return ()
+    f = " " + " ".join([folded for folded, _ in tokens]) + " "
     # substring tests are much faster than one big alternation; then check word edges
-    found = {topic for kw in kws if kw in f and _has_word(f, kw) for topic in by_kw[kw]}
+    found = set()
+    for kw in [kw for w in words for kw in by_first[w]] + list(other):
+        if kw in f and _has_word(f, kw):
+            found.update(by_kw[kw])
     return tuple(sorted(found, key=order.index)) if found else ()
 
 
 # --- the extractor -----------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Q:
     """A quantity found in the normalised text, before it becomes a Target."""
 
@@ -358,64 +404,102 @@ class _Context:
         self.tables = sorted(doc.tables, key=lambda t: t.start)
         self.table_starts = [t.start for t in self.tables]
         self._stats: dict[str, bool] = {}
+        self._keys: dict[tuple[str, int], str] = {}
+        self._chains: dict[str, list] = {}
+        self._own_zone: dict[str, str] = {}
+        self._own_matches: dict[str, tuple] = {}
 
     def heading_key(self, sec, words: int = 16) -> str:
-        """Folded first words of a heading, with a split-off period line ("… GIAI ĐOẠN" / "2025-2030")."""
-        title = sec.title
-        i = self.index[sec.id]
-        if i + 1 < len(self.doc.sections) and RE_PERIOD_LINE.match(self.doc.sections[i + 1].title.strip()):
-            title += " " + self.doc.sections[i + 1].title
-        return fold(" ".join(title.split()[:words]))
+        """Folded first words of a heading, with a split-off period line ("… GIAI ĐOẠN" / "2025-2030").
 
-    def chain(self, pos: int):
-        sec = self.doc.section_of(pos)
-        while sec is not None:
+        Memoised: an outer heading is read again for every section below it."""
+        key = (sec.id, words)
+        if key not in self._keys:
+            if words < 16:
+                # folding keeps words words, one for one: the first words of the longer key
+                self._keys[key] = " ".join(self.heading_key(sec).split()[:words])
+            else:
+                title = sec.title
+                i = self.index[sec.id]
+                if i + 1 < len(self.doc.sections) and RE_PERIOD_LINE.match(self.doc.sections[i + 1].title.strip()):
+                    title += " " + self.doc.sections[i + 1].title
+                self._keys[key] = fold(" ".join(title.split()[:words]))
+        return self._keys[key]
+
+    def _chain_of(self, sec) -> list:
+        """The headings from ``sec`` up that can name a zone or a marker, innermost first;
+        memoised per section and built on its parent's."""
+        if sec.id not in self._chains:
+            parent = self.by_id.get(sec.parent) if sec.parent else None
+            rest = self._chain_of(parent) if parent is not None else []
             if not RE_ITEM_LABEL.match(sec.label) and len(sec.title.split()) <= 16:
-                yield sec
-            sec = self.by_id.get(sec.parent) if sec.parent else None
+                self._chains[sec.id] = [sec] + rest
+            else:
+                self._chains[sec.id] = rest
+        return self._chains[sec.id]
 
-    def zone(self, pos: int) -> str:
-        sec = self.doc.section_of(pos)
+    def zone(self, sec) -> str:
+        """The zone of the section ``sec`` (``doc.section_of`` a position; None before any)."""
         if sec is None:
             return "other"
         if sec.id in self._zone:
             return self._zone[sec.id]
         zone, weak = "other", False
-        for s in self.chain(pos):
-            key = self.heading_key(s, 8)
-            if RE_ZONE_RESULT.search(key):
-                zone = "result"
-            elif RE_ZONE_TARGET.search(key):
-                zone = "target"
-            elif RE_ZONE_BACKGROUND.search(key):
-                zone = "background"
-            elif RE_ZONE_WEAK_RESULT.search(key):
+        for s in self._chain_of(sec):
+            z = self._heading_zone(s)
+            if z == "weak":
                 weak = True
-                continue
-            else:
-                continue
-            break
+            elif z:
+                zone = z
+                break
         if zone == "other" and weak:
             zone = "result"
         self._zone[sec.id] = zone
         return zone
 
-    def heading_markers(self, pos: int) -> tuple[str, str]:
-        """(frequency, deadline) stated by the headings above ``pos``."""
-        sec = self.doc.section_of(pos)
+    def _heading_zone(self, s) -> str:
+        """What one heading says: "result", "target", "background", "weak" (sơ kết / tổng kết) or "".
+
+        Memoised: an outer heading is read again for every section below it."""
+        if s.id not in self._own_zone:
+            key = self.heading_key(s, 8)
+            if RE_ZONE_RESULT.search(key):
+                z = "result"
+            elif RE_ZONE_TARGET.search(key):
+                z = "target"
+            elif RE_ZONE_BACKGROUND.search(key):
+                z = "background"
+            elif RE_ZONE_WEAK_RESULT.search(key):
+                z = "weak"
+            else:
+                z = ""
+            self._own_zone[s.id] = z
+        return self._own_zone[s.id]
+
+    def heading_markers(self, sec) -> tuple[str, str]:
+        """(frequency, deadline) stated by the headings from the section ``sec`` up."""
         if sec is None:
             return "", ""
         if sec.id not in self._heading:
+            # the matches are memoised per heading, but the deadline string is made again
+            # for each section: it is then shared by the records of one section only, as
+            # the pickles of the output expect
             freq = deadline = ""
-            for s in self.chain(pos):
-                key = self.heading_key(s)
+            for s in self._chain_of(sec):
+                freq_m, deadline_m = self._heading_matches(s)
                 if not freq:
-                    m = RE_FREQ.search(key)
-                    freq = m.lastgroup if m else ""
+                    freq = freq_m.lastgroup if freq_m else ""
                 if not deadline:
-                    deadline = _deadline(RE_DEADLINE.search(key))
+                    deadline = _deadline(deadline_m)
             self._heading[sec.id] = (freq, deadline)
         return self._heading[sec.id]
+
+    def _heading_matches(self, s):
+        """RE_FREQ's and RE_DEADLINE's matches in one heading (memoised, as :meth:`_heading_zone`)."""
+        if s.id not in self._own_matches:
+            key = self.heading_key(s)
+            self._own_matches[s.id] = (RE_FREQ.search(key), RE_DEADLINE.search(key))
+        return self._own_matches[s.id]
 
     def table_at(self, raw_pos: int):
         i = bisect_right(self.table_starts, raw_pos) - 1
@@ -498,24 +582,24 @@ def _breaks(text: str, i: int) -> bool:
     return not (text[k].islower() or text[k].isdigit())
 
 
-def _spans(text: str, start: int, end: int, rx: regex.Pattern) -> list[tuple[int, int]]:
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of the paragraph ``[start, end)``, split at the spaces of RE_SENTENCE_END."""
     out, s = [], start
-    for m in rx.finditer(text, start, end):
-        out.append((s, m.start()))
-        s = m.end()
+    for m in RE_SENTENCE_END.finditer(text, start, end):
+        out.append((s, m.start(1)))
+        s = m.end(1)
     out.append((s, end))
     return out
 
 
-def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    out, last = [], s
-    i = text.find(";", s, e)
-    while i >= 0:
-        out.append((last, i))
-        last = i + 1
-        i = text.find(";", last, e)
-    out.append((last, e))
-    return out
+def _clause_at(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
+    """The ``;``-clause of the sentence ``[s, e)`` holding ``pos`` (the one ending at a ``;``
+    at ``pos``; the last one if ``pos`` is outside), found without splitting the sentence."""
+    if not s <= pos <= e:
+        pos = e
+    i = text.rfind(";", s, pos)
+    j = text.find(";", pos, e)
+    return (i + 1 if i >= 0 else s, j if j >= 0 else e)
 
 
 def _find(spans, pos):
@@ -525,7 +609,33 @@ def _find(spans, pos):
     return spans[-1]
 
 
-def _scan_paragraph(text: str, ps: int, pe: int, candidates: list[int]) -> list[_Q]:
+def _is_year(number: str) -> bool:
+    """``RE_YEAR.fullmatch(number)`` for a number RE_QTY found (digits, "." and ","),
+    without a regex call: four characters, "19" or "20" then two digits."""
+    return len(number) == 4 and number[:2] in ("19", "20") and "." not in number and "," not in number
+
+
+def _search_tail(rx: regex.Pattern, s: str):
+    """``rx.search(s)`` for ``rx`` a phrase then ``\s*$`` (see ``_TAILS``), tried only near the end.
+
+    The phrase ends where the trailing spaces of ``s`` start: it cannot match when the
+    character there is not the last of a phrase (in any case: lower-casing gives the
+    same letter but for "İ" ~ i and "ſ" ~ s, let through), and no match starts more
+    than the longest phrase ahead of it: the search starts there (its look-behinds
+    still see the text before) instead of trying every place of ``s``."""
+    longest, last_chars = _TAILS[rx]
+    end = len(s.rstrip(_WHITE_SPACE))
+    if not end:
+        return None
+    last = s[end - 1]
+    if last.lower() not in last_chars and last not in "İſ":
+        return None
+    return rx.search(s, max(0, end - longest))
+
+
+def _scan_paragraph(text: str, ps: int, pe: int, candidates: list[int], known: dict[int, regex.Match]) -> list[_Q]:
+    """The quantities of the paragraph ``[ps, pe)`` starting at ``candidates``;
+    ``known``: unbounded RE_QTY matches at some of them (see :func:`_quantity_starts`)."""
     # most paragraphs hold numbers but no quantity: split sentences only once one is found
     sentences = None
     first = None
@@ -534,34 +644,35 @@ def _scan_paragraph(text: str, ps: int, pe: int, candidates: list[int]) -> list[
     for c in candidates:
         if c < done:
             continue
-        m = RE_QTY.match(text, c, pe)
+        m = known.get(c)
+        if m is None or m.end() > pe:
+            m = RE_QTY.match(text, c, pe)
         if not m:
             continue
         done = m.end()
         num_start = c
         before = text[max(ps, num_start - 30):num_start]
-        if RE_BACKGROUND_BEFORE.search(before):
+        if _search_tail(RE_BACKGROUND_BEFORE, before):
             continue
-        cm = RE_CMP_BEFORE.search(before)
+        cm = _search_tail(RE_CMP_BEFORE, before)
         cmp_word = cm.group("cmp").lower() if cm else ""
         lead = num_start - (len(before) - cm.start()) if cm else num_start
-        unit = m.group("unit").strip()
+        g_lo, g_hi, g_n, g_word, g_unit, g_rate, g_up = m.group("lo", "hi", "n", "word", "unit", "rate", "up")
+        unit = g_unit.strip()
         unit = "%" if unit == "%" else unit.lower() if unit not in ("MW",) else unit
-        rate = (m.group("rate") or "")[1:].lower()
-        lo = m.group("lo") or m.group("n") or m.group("word")
-        hi = m.group("hi") or lo
-        if m.group("lo") and cmp_word == "từ":
+        rate = (g_rate or "")[1:].lower()
+        lo = g_lo or g_n or g_word
+        hi = g_hi or lo
+        if g_lo and cmp_word == "từ":
             cmp_word = ""  # "từ 3-5 cuộc" is a range
-        if m.group("lo") and RE_YEAR.fullmatch(lo) and unit != "%":
+        if g_lo and _is_year(lo) and unit != "%":
             continue  # "2025 - 2030 …" is a period
-        if m.group("n") and RE_YEAR.fullmatch(lo) and unit != "%":
+        if g_n and _is_year(lo) and unit != "%":
             continue  # a year
-        up = bool(m.group("up"))
+        up = bool(g_up)
         end = m.end()
-        if cmp_word in ("từ", "") and not up and not m.group("lo"):
-            later = RE_UP_LATER.match(text, end, pe)
-            if later and cmp_word == "từ":
-                up = True
+        if cmp_word == "từ" and not up and not g_lo and RE_UP_LATER.match(text, end, pe):
+            up = True
         if up:
             cmp = ">="
         elif cmp_word:
@@ -574,13 +685,13 @@ def _scan_paragraph(text: str, ps: int, pe: int, candidates: list[int]) -> list[
             if unit in DURATION_UNITS:
                 unit = f"{unit}/{rate}"
         if sentences is None:
-            sentences = _spans(text, ps, pe, RE_SENTENCE_END)
+            sentences = _sentences(text, ps, pe)
             first = sentences[0]
         sent = _find(sentences, lead)
         out.append(_Q(
             lead=lead, num=num_start, end=end, cmp=cmp, explicit=bool(cmp_word) or up,
-            vmin=_number(lo), vmax=_number(hi), unit=unit, pct=unit == "%", word=bool(m.group("word")),
-            rate_freq=rate_freq, sent=sent, clause=_find(_clauses(text, *sent), lead),
+            vmin=_number(lo), vmax=_number(hi), unit=unit, pct=unit == "%", word=bool(g_word),
+            rate_freq=rate_freq, sent=sent, clause=_clause_at(text, *sent, lead),
             strong=cmp_word.replace(" là", "") in STRONG_CMP,
         ))
     return _relate(text, out), first
@@ -623,7 +734,7 @@ def _relate(text: str, qs: list[_Q]) -> list[_Q]:
         gap_start = prev.ind_end if prev else q.clause[0]
         q.span_start = q.lead
         q.prefix = text[gap_start:q.lead]
-        if RE_SUBJECT_BEFORE.search(q.prefix) or (not after and q.pct):
+        if _search_tail(RE_SUBJECT_BEFORE, q.prefix) or (not after and q.pct):
             # "Tỷ lệ … đạt trên 80%", "Mặt trận Tổ quốc đạt trên 90%": the measure comes first
             seg_start = gap_start
             tl = RE_TY_LE.search(text, seg_start, q.lead)
@@ -650,31 +761,99 @@ _NEEDS = {
     RE_FREQ: re.compile(r"thang|quy|/nam|hang nam|moi nam|tung nam|nam nao cung|nua nam"),
     RE_ASPIRATION: re.compile(r"phan dau"),
 }
+# Where a match of RE_FREQ can start (each of its branches opens with one of these
+# literals): its many branches, each led by a word edge, make a plain scan slow, so
+# only these places are tried (see :func:`_matches_at`); none means no match.
+# (a flat list of literals: the standard ``re`` scans for those quickest)
+_STARTS = {
+    RE_FREQ: re.compile("|".join(
+        [f"{a} {b}" for a in ("hang", "moi", "tung") for b in ("nam", "quy", "thang")]
+        + [f"{a} {b}6 thang" for a in ("moi", "dinh ky") for b in ("", "0")]
+        + [f"{a}6 thang {b}" for a in ("", "0") for b in ("mot lan", "/lan")]
+        + ["nua nam mot lan", "nam nao cung", "/nam", "/quy", "/thang"]
+    )),
+}
 
 
-def _scoped(folded: str, q: _Q, rx: regex.Pattern, value, para_first: tuple[int, int] | None):
-    """The value of the marker that governs ``q``: its clause, its sentence head, its bullet head."""
-    need = _NEEDS[rx].search
+def _places(starts: re.Pattern, folded: str, start: int, end: int) -> list[int]:
+    """Every place in ``[start, end)`` where ``starts`` matches, overlapping ones too
+    (each search resumes one character after the last place)."""
+    out = []
+    search = starts.search
+    c = search(folded, start, end)
+    while c:
+        out.append(c.start())
+        c = search(folded, c.start() + 1, end)
+    return out
+
+
+def _matches_at(rx: regex.Pattern, folded: str, places: list[int], start: int, end: int):
+    """``rx.finditer(folded, start, end)`` for ``rx`` in ``_STARTS``, given (sorted) ``places``
+    where its matches may start: all those of ``[start, end)``, and maybe more.
+
+    Trying them in order, each from the end of the last match, gives finditer's
+    matches (the look-behinds and word edges of ``rx`` see the same text before a
+    place either way; an extra place is one finditer tries too)."""
+    match = rx.match
+    last = start
+    for p in places[bisect_left(places, start):bisect_left(places, end)]:
+        if p >= last:
+            m = match(folded, p, end)
+            if m:
+                yield m
+                last = m.end()
+
+
+def _scoped(folded: str, q: _Q, rx: regex.Pattern, para_first: tuple[int, int] | None, memo: dict):
+    """The match of the marker that governs ``q``: in its clause, at its sentence head, at its bullet head.
+
+    What it finds depends on the clause, the sentence start and the bullet head only,
+    which quantities of one clause or bullet share: ``memo`` (per document) keeps it."""
     cs, ce = q.clause
-    ss, se = q.sent
-    if need(folded, min(cs, ss), ce):  # the clause lies in the sentence
-        for m in rx.finditer(folded, cs, ce):
-            return value(m)
-        for m in rx.finditer(folded, ss, ce):
-            if _is_head(folded, ss, m.start()):
-                return value(m)
-    if para_first is not None:
-        fs, fe = para_first
-        for m in rx.finditer(folded, fs, fe) if need(folded, fs, fe) else ():
-            if _is_head(folded, fs, m.start()):
-                return value(m)
+    key = (rx, cs, ce, q.sent[0])
+    if key not in memo:
+        memo[key] = _clause_marker(folded, rx, cs, ce, q.sent[0], memo.get(("places", rx)))
+    m = memo[key]
+    if m is None and para_first is not None:
+        m = _memo_head_marker(folded, rx, para_first, memo)
+    return m
+
+
+def _memo_head_marker(folded: str, rx: regex.Pattern, sent: tuple[int, int], memo: dict):
+    """:func:`_head_marker`, kept in ``memo`` (a bullet's head is asked for by each of its quantities)."""
+    key = (rx, sent)
+    if key not in memo:
+        memo[key] = _head_marker(folded, rx, sent, memo.get(("places", rx)))
+    return memo[key]
+
+
+def _clause_marker(folded: str, rx: regex.Pattern, cs: int, ce: int, ss: int, places: list[int] | None):
+    """The first match of ``rx`` in the clause ``[cs, ce)``, else one heading its sentence (from ``ss``);
+    ``places``: for ``rx`` in ``_STARTS``, where its matches may start (:func:`_places`)."""
+    if places is not None:
+        clause_matches = _matches_at(rx, folded, places, cs, ce)
+        sentence_matches = _matches_at(rx, folded, places, ss, ce)
+    elif _NEEDS[rx].search(folded, min(cs, ss), ce):  # the clause lies in the sentence
+        clause_matches = rx.finditer(folded, cs, ce)
+        sentence_matches = rx.finditer(folded, ss, ce)
+    else:
+        return None
+    for m in clause_matches:
+        return m
+    for m in sentence_matches:
+        if _is_head(folded, ss, m.start()):
+            return m
     return None
 
 
-def _head_marker(folded: str, rx: regex.Pattern, sent: tuple[int, int]):
-    if not _NEEDS[rx].search(folded, *sent):
+def _head_marker(folded: str, rx: regex.Pattern, sent: tuple[int, int], places: list[int] | None = None):
+    if places is not None:
+        matches = _matches_at(rx, folded, places, *sent)
+    elif _NEEDS[rx].search(folded, *sent):
+        matches = rx.finditer(folded, *sent)
+    else:
         return None
-    for m in rx.finditer(folded, *sent):
+    for m in matches:
         if _is_head(folded, sent[0], m.start()):
             return m
     return None
@@ -686,12 +865,48 @@ def _is_head(folded: str, sent_start: int, pos: int) -> bool:
     return "," not in head and ";" not in head or len(head.split()) <= 4
 
 
+# Literals (lower case) one of which every match of a level pattern contains.  Their
+# letters have no case look-alike whose lower case differs (only "İ" ~ i and "ſ" ~ s
+# have, and none holds "i" or "s"), so a text whose lower case holds none of them has
+# no match and the case-insensitive search is skipped.
+_LEVEL_NEEDS = {
+    RE_LOCATION: tuple(f"{a} {b}" for a in ("bàn", "toàn", "của", "tại") for b in ("tỉnh", "huyện", "xã", "thôn")),
+    RE_ALL_LEVELS: ("các cấp", "từ tỉnh đến cơ"),
+    RE_LEVELS["tỉnh"]: ("tỉnh",),
+    RE_LEVELS["huyện"]: ("huyện", "thị xã", "cấp quận"),
+    RE_LEVELS["xã"]: ("xã", "phường", "thị trấn", " cơ "),
+    RE_LEVELS["thôn"]: ("khu dân cư", "thôn", "tổ dân phố", "khóm"),
+}
+
+
+_RE_LEVEL_XA = RE_LEVELS["xã"]
+# any of those literals: a text without one names no level (the common case)
+_RE_ANY_LEVEL_NEED = re.compile("|".join(re.escape(w) for ws in _LEVEL_NEEDS.values() for w in ws))
+
+
+def _may_match(low: str, rx: regex.Pattern) -> bool:
+    """False when ``rx`` (a level pattern) surely finds nothing in the text lower-cased to ``low``."""
+    if rx is _RE_LEVEL_XA:
+        # its "xã" is not that of "xã hội" (the usual one): those are left out of the test
+        low = low.replace("xã hội", "")
+    for literal in _LEVEL_NEEDS[rx]:
+        if literal in low:
+            return True
+    return False
+
+
 def _level_of(text: str) -> str | None:
     """The one level named in ``text``; "" when several or "các cấp"; None when none."""
-    t = RE_LOCATION.sub(" ", text)
-    if RE_ALL_LEVELS.search(t):
+    t = text
+    low = t.lower()
+    if not _RE_ANY_LEVEL_NEED.search(low):
+        return None
+    if _may_match(low, RE_LOCATION):
+        t = RE_LOCATION.sub(" ", text)
+        low = t.lower()
+    if _may_match(low, RE_ALL_LEVELS) and RE_ALL_LEVELS.search(t):
         return ""
-    found = {name for name, rx in RE_LEVELS.items() if rx.search(t)}
+    found = {name for name, rx in RE_LEVELS.items() if _may_match(low, rx) and rx.search(t)}
     if len(found) == 1:
         return found.pop()
     return "" if found else None
@@ -712,46 +927,93 @@ def _cell(table, row, *keywords: str) -> str:
 
 
 # Where RE_QTY may match: a run of digits (RE_DIGITS) followed at once by "%", "ha",
-# "km", "MW" or a range dash, or by spaces and then a unit, "%", "-" or "đến".
+# "km", "MW" or a range dash, or by spaces and then a unit, "%", "-" or "đến"; the
+# dash of a range comes before (spaces and) a digit, not a letter ("02-ĐA", "-QĐ/TW").
 # Most numbers ("12/3/2025", "số 5.", "năm 2025 và") fail this cheap test and
 # RE_QTY, slow with its case-insensitive unit list, is not tried there.  Every
 # non-ASCII character is let through ("đến", "ý kiến", case-folding look-alikes):
 # the test only spares places where RE_QTY surely fails.  The run is possessive,
 # so every start found is the start of a whole run, as with RE_DIGITS.
 _UNIT_FIRST = "".join(sorted({c for u in UNITS for c in (u[0].lower(), u[0].upper()) if c.isascii()}))
-RE_QTY_START = regex.compile(
-    r"\d[\d.,]*+(?=[%hHkKmM\-]|[^\x00-\x7f]|\s+(?:[%\-" + _UNIT_FIRST + r"]|[^\x00-\x7f]))"
-)
-_RE_STRONG_LOWER = regex.compile(RE_STRONG.pattern)
+_QTY_START = r"<d>[<d_>.,]*+(?=[%hHkKmM]|-\s*<d>|[^\x00-\x7f]|\s+(?:-\s*<d>|[%" + _UNIT_FIRST + r"]|[^\x00-\x7f]))"
+RE_QTY_START = regex.compile(_QTY_START.replace("<d>", r"\d").replace("<d_>", r"\d"))
+# the same for a text whose only decimal digits are 0-9 (see _other_digits_possible):
+# the scan for an ASCII digit is much quicker than one for any decimal digit
+_RE_QTY_START_ASCII = regex.compile(_QTY_START.replace("<d>", "[0-9]").replace("<d_>", "0-9"))
+# High bytes of the UTF-16 code units of the decimal digits (regex's ``\d``) but 0-9:
+# the BMP ones found here, and the surrogates of every character past U+FFFF.
+_OTHER_DIGIT_HIGH_BYTES = {ord(c) >> 8 for c in regex.findall(r"\d", "".join(map(chr, range(0x80, 0xD800))))}
+_OTHER_DIGIT_HIGH_BYTES |= {ord(c) >> 8 for c in regex.findall(r"\d", "".join(map(chr, range(0xE000, 0x10000))))}
+_OTHER_DIGIT_HIGH_BYTES |= set(range(0xD8, 0xE0))
+_NOT_OTHER_DIGIT_HIGH_BYTES = bytes(b for b in range(256) if b not in _OTHER_DIGIT_HIGH_BYTES)
+
+
+def _other_digits_possible(text: str) -> bool:
+    """False when ``text`` surely holds no decimal digit but 0-9: no UTF-16 code unit of
+    it has the high byte of one (Vietnamese letters, U+1Exx, have none)."""
+    high_bytes = text.encode("utf-16-le", "surrogatepass")[1::2]
+    return bool(high_bytes.translate(None, _NOT_OTHER_DIGIT_HIGH_BYTES))
 
 
 # Number words in a lower-cased text: every place RE_WORD_NUMBER matches (case-insensitively)
 # shows one in the lower case, unless the text has "ſ" or "İ" (the only characters that
-# match a letter of these words but do not lower-case to it).  Zero-width, so overlapping
-# places are all found; each is then confirmed by RE_WORD_NUMBER.  Its matches are whole
-# letter runs, so they never overlap and the confirmed places are its finditer's.
-_RE_WORD_NUMBER_AT = re.compile("(?=" + "|".join(NUMBER_WORDS) + ")")
+# match a letter of these words but do not lower-case to it).  Each place is then confirmed
+# by RE_WORD_NUMBER, whose matches are whole letter runs: they never overlap, so the
+# confirmed places are its finditer's.  A place that starts inside an earlier word found
+# here follows a letter and would fail, so a scan of non-overlapping words (led by a
+# character set, quicker than a look-ahead tried everywhere) misses none.
+_RE_WORD_NUMBER_AT = re.compile("|".join(NUMBER_WORDS))
 
 
-def _word_numbers(text: str, low: str | None, ps: int, pe: int) -> list[int]:
-    if low is None:
+def _word_numbers(text: str, ps: int, pe: int) -> list[int]:
+    """RE_WORD_NUMBER's starts in the paragraph ``[ps, pe)``, found in its lower case
+    where that keeps the offsets and has no "ſ"."""
+    low = text[ps:pe].lower()
+    if len(low) != pe - ps or "ſ" in low:
         return [m.start() for m in RE_WORD_NUMBER.finditer(text, ps, pe)]
     match = RE_WORD_NUMBER.match
-    return [m.start() for m in _RE_WORD_NUMBER_AT.finditer(low, ps, pe) if match(text, m.start(), pe)]
+    return [ps + m.start() for m in _RE_WORD_NUMBER_AT.finditer(low) if match(text, ps + m.start(), pe)]
+
+
+def _quantity_starts(text: str) -> dict[int, regex.Match]:
+    """RE_QTY's matches, with no paragraph end given, at the starts RE_QTY_START finds.
+
+    A match bounded by its paragraph end (a newline, a tab or the text end, none of
+    which RE_QTY's look-aheads or word edges take for a letter or digit) is also a
+    match without that bound, so a start failing here fails in its paragraph too.
+    Most numbers fail, and their paragraphs need not be found at all.  Conversely an
+    unbounded match that ends within the paragraph is the bounded one (every way to
+    match within the bound is a way without it, tried in the same order)."""
+    match = RE_QTY.match
+    found = {}
+    starts = RE_QTY_START if _other_digits_possible(text) else _RE_QTY_START_ASCII
+    for start in starts.finditer(text):
+        m = match(text, start.start())
+        if m:
+            found[start.start()] = m
+    return found
+
+
+# each strong comparator alone: a case-insensitive search for one literal is quick (an
+# alternation of them is tried at every place)
+_RE_STRONG_EACH = tuple(regex.compile(regex.escape(p), regex.IGNORECASE) for p in STRONG_PHRASES)
 
 
 def _strong_positions(text: str) -> list[int]:
-    """Starts of strong comparators (RE_STRONG).  None spans a paragraph break (newline,
-    tab), so a paragraph holds one iff a start falls in it.
+    """Starts of strong comparators (RE_STRONG.finditer's).  None spans a paragraph break
+    (newline, tab), so a paragraph holds one iff a start falls in it.
 
-    A case-insensitive scan of a whole document is slow; a case-sensitive one over its
-    lower-cased copy is quick and finds the same phrases (their letters have no case
-    look-alikes whose lower case differs).  Each hit is confirmed by RE_STRONG itself,
-    so a stray look-alike could only drop a paragraph, never add one."""
-    low = text.lower()
-    if len(low) != len(text):  # "İ" lower-cases to two characters: offsets would shift
-        return [m.start() for m in RE_STRONG.finditer(text)]
-    return [m.start() for m in _RE_STRONG_LOWER.finditer(low) if RE_STRONG.match(text, m.start(), m.end())]
+    Each comparator is searched for alone.  None starts another (in any case) nor
+    overlaps itself, so at most one is found at a place and each search finds all of
+    its places; taking them left to right, each after the end of the one before, gives
+    what a scan for any of them would."""
+    hits = sorted((m.start(), m.end()) for rx in _RE_STRONG_EACH for m in rx.finditer(text))
+    out, last_end = [], 0
+    for start, end in hits:
+        if start >= last_end:
+            out.append(start)
+            last_end = end
+    return out
 
 
 def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
@@ -760,11 +1022,9 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
     text = doc.text
     targets: list[Target] = []
     results: list[Target] = []
-    candidates = [m.start() for m in RE_QTY_START.finditer(text)]
+    matches = _quantity_starts(text)
+    candidates = list(matches)  # in text order
     strong = _strong_positions(text)
-    low = text.lower() if strong else None
-    if low is not None and (len(low) != len(text) or "ſ" in text):
-        low = None
     found: list[tuple[int, int, list[_Q], tuple[int, int]]] = []
     # only paragraphs holding a candidate or a strong comparator can give a quantity:
     # find those around each such position instead of splitting the whole text
@@ -780,9 +1040,9 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
         cands = candidates[lo_i:hi_i]
         si = bisect_right(strong, ps - 1)
         if si < len(strong) and strong[si] < pe:
-            cands = sorted(cands + _word_numbers(text, low, ps, pe))
+            cands = sorted(cands + _word_numbers(text, ps, pe))
         if cands:
-            qs, first = _scan_paragraph(text, ps, pe, cands)
+            qs, first = _scan_paragraph(text, ps, pe, cands, matches)
             if qs:
                 found.append((ps, pe, qs, first))
     # markers are matched tone-insensitively; only paragraphs with quantities need folding
@@ -792,6 +1052,11 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
         last = pe
     folded = "".join(pieces) + text[last:]
     topic_memo: dict[str, tuple[str, ...]] = {}
+    marker_memo: dict[tuple, regex.Match | None] = {}
+    # where the markers of ``_STARTS`` may start, found once per paragraph with quantities
+    # (the only text searched for them)
+    for rx, starts in _STARTS.items():
+        marker_memo[("places", rx)] = [p for ps, pe, _, _ in found for p in _places(starts, folded, ps, pe)]
     for ps, pe, qs, first in found:
         # a bullet's head markers carry on only if its first sentence states a goal
         first_sent = first if qs[0].sent == first else None
@@ -799,22 +1064,29 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
         prev_level: str | None = None
         prev_sent = None
         for q in qs:
-            raw_lo, _, _ = doc.evidence(q.num, q.num + 1)
-            table = ctx.table_at(raw_lo)
+            table = None
+            if ctx.tables:  # (the raw offset is only needed to look a table up)
+                raw_lo, _, _ = doc.evidence(q.num, q.num + 1)
+                table = ctx.table_at(raw_lo)
             if table is not None and ctx.is_statistics(table):
                 made.append(None)
                 continue
             row = _row_at(table, raw_lo) if table is not None else None
-            zone = "target" if table is not None else ctx.zone(q.num)
+            sec = doc.section_of(q.num)
+            zone = "target" if table is not None else ctx.zone(sec)
             prefix_f = folded[q.clause[0]:q.lead]
             # "phấn đấu" before the quantity in its sentence (the look-ahead may see past it)
-            asp = (RE_ASPIRATION_EXACT.search(text, q.sent[0], q.sent[1])
-                   or (RE_ASPIRATION.search(folded, q.sent[0], q.sent[1])
-                       if _NEEDS[RE_ASPIRATION].search(folded, q.sent[0], q.sent[1]) else None))
+            asp_key = ("phấn đấu", q.sent)
+            if asp_key not in marker_memo:
+                marker_memo[asp_key] = (
+                    RE_ASPIRATION_EXACT.search(text, q.sent[0], q.sent[1])
+                    or (RE_ASPIRATION.search(folded, q.sent[0], q.sent[1])
+                        if _NEEDS[RE_ASPIRATION].search(folded, q.sent[0], q.sent[1]) else None))
+            asp = marker_memo[asp_key]
             aspiration = bool((asp and asp.start() < q.lead)
                               or (first_sent and first_sent != q.sent
-                                  and _head_marker(folded, RE_ASPIRATION, first_sent)))
-            deadline = _scoped(folded, q, RE_DEADLINE, _deadline, first_sent) or ""
+                                  and _memo_head_marker(folded, RE_ASPIRATION, first_sent, marker_memo)))
+            deadline = _deadline(_scoped(folded, q, RE_DEADLINE, first_sent, marker_memo))
             if zone == "other":
                 if aspiration or q.strong:
                     zone = "target"
@@ -826,8 +1098,11 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
             kind = zone
             if kind == "target" and RE_DA.search(prefix_f) and not aspiration and not q.strong:
                 kind = "result"  # "đã tổ chức 12 lớp" in a plan reports what was done
-            head_freq, head_deadline = ctx.heading_markers(q.num)
-            freq = q.rate_freq or _scoped(folded, q, RE_FREQ, lambda m: m.lastgroup, first_sent) or ""
+            head_freq, head_deadline = ctx.heading_markers(sec)
+            freq = q.rate_freq
+            if not freq:
+                fm = _scoped(folded, q, RE_FREQ, first_sent, marker_memo)
+                freq = fm.lastgroup if fm else ""
             if not freq and table is not None:
                 cell = fold(_cell(table, row, "thời gian", "thực hiện") or _cell(table, row, "thời gian"))
                 fm = RE_FREQ.search(cell)
@@ -854,7 +1129,7 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
             if q.parent is not None and made[q.parent] is not None and made[q.parent][0] is out:
                 parent = made[q.parent][1]
             rec = Target(
-                doc_id=doc.doc_id, text=raw_text, start=lo, end=hi, kind=kind, section=doc.section_at(q.num),
+                doc_id=doc.doc_id, text=raw_text, start=lo, end=hi, kind=kind, section=sec.path if sec else "",
                 comparator=q.cmp, value_min=q.vmin, value_max=q.vmax, unit=q.unit,
                 indicator=" ".join(q.indicator.split()), actor=" ".join(actor_m.group().split()) if actor_m else "",
                 level=level or "", frequency=freq, deadline=deadline, aspiration=aspiration,
