@@ -414,10 +414,12 @@ def _time_matches(text: str):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     last_end = 0
     tried: dict[int, regex.Match | None] = {}  # start → RE_TIME.match: windows overlap
-    # Word starts are scanned once, window after window: all those before
-    # ``scanned`` are in ``word_starts``.  The windows' scans ended at their
-    # triggers, so a word ending at a trigger counts as one (its look-ahead
-    # sees the end): it fails the lexer, which wants a blank after every word.
+    # Word starts are scanned once, window after window (all those before
+    # ``scanned`` are in ``word_starts``), not again for each overlapping
+    # window.  A scan stops at its trigger, so a word touching the trigger
+    # counts as a start, for later windows too; the lexer fails there (it
+    # wants a blank after every word), so that changes nothing.  No word
+    # crosses a trigger's start: no trigger word or digit sits inside one.
     word_starts: list[int] = []
     scanned = 0
     start_ok = RE_START_OK.match
@@ -1008,7 +1010,8 @@ def _uncued_day_date(m: regex.Match, text: str) -> bool:
     not be parsed.  Such a match comes from the bare pattern for "n" (no cue
     word starts with "n") and starts with its date branch.
     """
-    return m.re is RE_TIME_BARE["n"] and m.group("date") is not None and text[m.start() : m.start() + 4].lower() == "ngày"
+    return (m.re is RE_TIME_BARE["n"] and m.group("date") is not None
+            and text[m.start() : m.start() + 4].lower() == "ngày")
 
 
 class _PastSections:
