@@ -332,7 +332,7 @@ def _topics_first(texts, memo: dict | None) -> tuple[str, ...]:
 # documents repeat, so folding them once beats folding every text.  Bounded: cleared
 # when full.
 _TOKEN_FOLDS: dict[str, tuple[str, tuple[str, ...]]] = {}
-_TOKEN_FOLDS_MAX = 200_000
+_TOKEN_FOLDS_MAX = 50_000
 
 
 def _fold_token(token: str) -> tuple[str, tuple[str, ...]]:
@@ -616,7 +616,7 @@ def _is_year(number: str) -> bool:
 
 
 def _search_tail(rx: regex.Pattern, s: str):
-    """``rx.search(s)`` for ``rx`` a phrase then ``\s*$`` (see ``_TAILS``), tried only near the end.
+    r"""``rx.search(s)`` for ``rx`` a phrase then ``\s*$`` (see ``_TAILS``), tried only near the end.
 
     The phrase ends where the trailing spaces of ``s`` start: it cannot match when the
     character there is not the last of a phrase (in any case: lower-casing gives the
@@ -877,11 +877,11 @@ _LEVEL_NEEDS = {
     RE_LEVELS["xã"]: ("xã", "phường", "thị trấn", " cơ "),
     RE_LEVELS["thôn"]: ("khu dân cư", "thôn", "tổ dân phố", "khóm"),
 }
-
-
+# any of those of the level patterns: a text without one names no level (the common
+# case; RE_LOCATION's hold a level's)
+_RE_ANY_LEVEL_NEED = re.compile("|".join(
+    re.escape(w) for rx, ws in _LEVEL_NEEDS.items() if rx is not RE_LOCATION for w in ws))
 _RE_LEVEL_XA = RE_LEVELS["xã"]
-# any of those literals: a text without one names no level (the common case)
-_RE_ANY_LEVEL_NEED = re.compile("|".join(re.escape(w) for ws in _LEVEL_NEEDS.values() for w in ws))
 
 
 def _may_match(low: str, rx: regex.Pattern) -> bool:
@@ -988,31 +988,37 @@ def _quantity_starts(text: str) -> dict[int, regex.Match]:
     found = {}
     starts = RE_QTY_START if _other_digits_possible(text) else _RE_QTY_START_ASCII
     for start in starts.finditer(text):
-        m = match(text, start.start())
+        pos = start.start()
+        m = match(text, pos)
         if m:
-            found[start.start()] = m
+            found[pos] = m
     return found
 
 
-# each strong comparator alone: a case-insensitive search for one literal is quick (an
-# alternation of them is tried at every place)
-_RE_STRONG_EACH = tuple(regex.compile(regex.escape(p), regex.IGNORECASE) for p in STRONG_PHRASES)
+# How the strong comparators start: the four "không …" share one, the others are whole.
+# Each is searched for alone: a case-insensitive search for one literal is quick (one
+# for an alternation is tried at every place).
+_RE_STRONG_HEADS = tuple(
+    regex.compile(regex.escape(head), regex.IGNORECASE)
+    for head in sorted({"không " if p.startswith("không ") else p for p in STRONG_PHRASES})
+)
 
 
 def _strong_positions(text: str) -> list[int]:
     """Starts of strong comparators (RE_STRONG.finditer's).  None spans a paragraph break
     (newline, tab), so a paragraph holds one iff a start falls in it.
 
-    Each comparator is searched for alone.  None starts another (in any case) nor
-    overlaps itself, so at most one is found at a place and each search finds all of
-    its places; taking them left to right, each after the end of the one before, gives
-    what a scan for any of them would."""
-    hits = sorted((m.start(), m.end()) for rx in _RE_STRONG_EACH for m in rx.finditer(text))
+    Every comparator starts with one of ``_RE_STRONG_HEADS``, found alone (each in all
+    its places: none overlaps itself); RE_STRONG is tried at those places only, left to
+    right, each from the end of the match before, as its finditer would."""
+    places = sorted(m.start() for rx in _RE_STRONG_HEADS for m in rx.finditer(text))
     out, last_end = [], 0
-    for start, end in hits:
+    for start in places:
         if start >= last_end:
-            out.append(start)
-            last_end = end
+            m = RE_STRONG.match(text, start)
+            if m:
+                out.append(start)
+                last_end = m.end()
     return out
 
 
