@@ -1,0 +1,245 @@
+"""The fast paths of :mod:`extractors.targets` agree with the slow patterns they stand for.
+
+``targets`` tries several slow patterns only where a cheap candidate (a scan led
+by a character set, a literal search, a check of the last character, a literal
+prefilter) says a match can be.  Each shortcut is checked against a *reference*
+that uses the slow pattern plainly, three ways: a hypothesis property over
+strings built from the characters that matter (Vietnamese letters in both cases,
+"\u0130 \u0131 \u212a \u017f", digits incl. a non-ASCII one, blanks incl. \\xa0)
+and keyword pieces; a table of rows, must-not-match rows included; and every
+document of ``corpora/`` and ``tests/data/extra/``.  When a slow pattern is
+edited, change its candidate with it (see "keep in step" in the module).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import regex
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from extractors import targets as T  # noqa: E402
+from extractors.ingest import ingest  # noqa: E402
+from extractors.normalize import normalize  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = sorted((ROOT / "corpora").glob("*.txt")) + sorted((ROOT / "tests" / "data" / "extra").glob("*.txt"))
+CORPUS_IDS = [p.name[:28] for p in CORPUS]
+
+MANY = settings(max_examples=200, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+# ---------------------------------------------------------------- the alphabet
+
+DOTTED_I, DOTLESS_I, KELVIN, LONG_S = "\u0130", "\u0131", "\u212a", "\u017f"
+ODD = DOTTED_I + DOTLESS_I + KELVIN + LONG_S
+VI_LOWER = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
+LETTERS = "".join(dict.fromkeys(VI_LOWER + VI_LOWER.upper() + "bcdfghklmnpqrstvxBCDFGHKLMNPQRSTVX" + ODD))
+BLANKS = " \t\n\xa0\r\x0b\x0c\x85\u2028\u3000"
+MARKS = "0123456789\u0663.,;:/-%()“\"!?…+"
+
+
+def words(*pieces: str) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for w in pieces:
+        out.update(dict.fromkeys((w, w.upper(), w[:1].upper() + w[1:])))
+    return tuple(out)
+
+
+QTY_PIECES = words("%", " %", "ha", " ha", "km", "MW", " người", " hộ", " đồng", " đồng chí", " tỷ đồng", " xã",
+                   "/năm", "/tháng", " trở lên", " đến ", "-", " - ", "1.000", "2,5", "12/3", "02-ĐA", "2025",
+                   "một", "hai", " ", "số ") + tuple(" " + u for u in T.UNITS[:40])
+STRONG_PIECES = words(*T.STRONG_PHRASES, "không ", "ít ", "tối ", "nhất", "thiểu", "đa", "quá", "vượt", "dưới",
+                      "hơn", "không ít", "tối thiểu là", "ít  nhất")
+TAIL_PIECES = words("đạt", "ở mức", "chiếm", "xuống", "lên", "số", "thứ", "Điều", "khoản", "điểm", "Mục", "Phần",
+                    "Quý", "năm", "khóa", "nhiệm kỳ", "giai đoạn", "kỷ niệm", "chương", "Biểu", "“", "\"", "'",
+                    "ít nhất", "tối thiểu là", "không thấp hơn", "không vượt quá", "không ít hơn", "trên", "hơn",
+                    "dưới", "khoảng", "gần", "từ", "tối đa là", " ", "  ", "\xa0", "\n")
+LEVEL_PIECES = words("tỉnh", "huyện", "xã", "xã hội", "thôn", "thị xã", "thị trấn", "phường", "cấp quận",
+                     "khu dân cư", "tổ dân phố", "khóm", " cơ ", "cơ sở", "các cấp", "từ tỉnh đến cơ sở",
+                     "trên địa bàn tỉnh", "toàn tỉnh", "của huyện", "tại xã", "cấp tỉnh", "cấp xã", "cấp huyện",
+                     " và ", ", ", " ")
+
+
+def texts(pieces, max_atoms: int = 30):
+    atom = st.one_of(st.sampled_from(pieces), st.sampled_from(LETTERS), st.sampled_from(BLANKS),
+                     st.sampled_from(MARKS))
+    return st.lists(atom, max_size=max_atoms).map("".join)
+
+
+@lru_cache(maxsize=None)
+def corpus_text(path: Path) -> str:
+    return normalize(ingest(path).raw).text
+
+
+# ---------------------------------------------------------------- 1. quantity candidates
+
+_ANY_DIGIT = regex.compile(r"\d")
+
+
+def qty_fast(s: str) -> dict[int, tuple[int, int]]:
+    return {p: m.span() for p, m in T._quantity_starts(s).items()}
+
+
+def qty_slow(s: str) -> dict[int, tuple[int, int]]:
+    """RE_QTY.match at every decimal digit (a quantity with a digit starts at one)."""
+    out = {}
+    for p in range(len(s)):
+        if _ANY_DIGIT.match(s, p):
+            m = T.RE_QTY.match(s, p)
+            if m:
+                out[p] = m.span()
+    return out
+
+
+@MANY
+@given(texts(QTY_PIECES))
+def test_quantity_starts_property(s):
+    assert qty_fast(s) == qty_slow(s)
+
+
+QTY_ROWS = [
+    ("đạt 95% số hộ", {4: (4, 7)}),
+    ("trồng 1.000 ha rừng", {6: (6, 14)}),
+    ("từ 5 đến 10 xã", {3: (3, 14), 9: (9, 14)}),
+    ("công suất 50MW", {10: (10, 14)}),
+    ("dài 12km", {4: (4, 8)}),
+    ("10ha rừng", {0: (0, 4)}),
+    ("3-5 xã", {0: (0, 6)}),
+    ("\u0663\u0663 %", {0: (0, 4)}),  # an Arabic-Indic digit
+    ("ngày 12/3/2025 và", {}),  # a date is no quantity
+    ("Đề án 02-ĐA", {}),
+    ("năm 2025 và kế hoạch", {}),
+    ("số 5.", {}),
+]
+
+
+@pytest.mark.parametrize("s,want", QTY_ROWS)
+def test_quantity_starts_rows(s, want):
+    assert qty_slow(s) == want
+    assert qty_fast(s) == want
+
+
+# ---------------------------------------------------------------- 2. strong comparators
+
+def strong_slow(s: str) -> list[int]:
+    return [m.start() for m in T.RE_STRONG.finditer(s)]
+
+
+@MANY
+@given(texts(STRONG_PIECES))
+def test_strong_positions_property(s):
+    assert T._strong_positions(s) == strong_slow(s)
+
+
+STRONG_ROWS = [
+    ("ít nhất 90% và tối thiểu 5 xã", [0, 15]),
+    ("KHÔNG VƯỢT QUÁ 10%", [0]),
+    ("không quá không dưới", [0, 10]),
+    ("không ít hơn 3", [0]),
+    ("t\u0130\u0301i đa", []),
+    ("không phải ít hơn", []),  # "không" then not a strong word
+    ("tối đa hóa", [0]),
+    ("ít nhấ t", []),
+]
+
+
+@pytest.mark.parametrize("s,want", STRONG_ROWS)
+def test_strong_positions_rows(s, want):
+    assert strong_slow(s) == want
+    assert T._strong_positions(s) == want
+
+
+# ---------------------------------------------------------------- 3. short-text end patterns
+
+TAIL_RXS = {"background": T.RE_BACKGROUND_BEFORE, "cmp": T.RE_CMP_BEFORE, "subject": T.RE_SUBJECT_BEFORE}
+
+
+def span(m):
+    return m and (m.span(), m.group())
+
+
+@MANY
+@given(st.sampled_from(sorted(TAIL_RXS)), texts(TAIL_PIECES, 20))
+def test_search_tail_property(name, s):
+    rx = TAIL_RXS[name]
+    assert span(T._search_tail(rx, s)) == span(rx.search(s))
+
+
+TAIL_ROWS = [
+    ("cmp", "đạt ít nhất ", True),
+    ("cmp", "KHÔNG THẤP HƠN\xa0", True),
+    ("cmp", "tối đa là  ", True),
+    ("cmp", "tối đa là", False),  # needs the blanks after
+    ("cmp", "thứ trên nữa ", False),
+    ("subject", "tỷ lệ đạt ", True),
+    ("subject", "Ở MỨC", True),
+    ("subject", "đạt được ", False),
+    ("background", "theo Nghị quyết số ", True),
+    ("background", "giai đoạn\n", True),
+    ("background", "khóa XII ", False),
+    ("background", "đạt ", False),
+]
+
+
+@pytest.mark.parametrize("name,s,found", TAIL_ROWS)
+def test_search_tail_rows(name, s, found):
+    rx = TAIL_RXS[name]
+    assert bool(rx.search(s)) is found
+    assert span(T._search_tail(rx, s)) == span(rx.search(s))
+
+
+# ---------------------------------------------------------------- 4. level-word prefilter
+
+def level_slow(text: str):
+    """``_level_of`` with every pattern tried (no literal prefilter)."""
+    t = T.RE_LOCATION.sub(" ", text)
+    if T.RE_ALL_LEVELS.search(t):
+        return ""
+    found = {name for name, rx in T.RE_LEVELS.items() if rx.search(t)}
+    if len(found) == 1:
+        return found.pop()
+    return "" if found else None
+
+
+@MANY
+@given(texts(LEVEL_PIECES, 20))
+def test_level_of_property(s):
+    assert T._level_of(s) == level_slow(s)
+
+
+LEVEL_ROWS = ["UBND cấp tỉnh", "cấp xã", "các cấp", "công tác xã hội", "trên địa bàn tỉnh", "tổ dân phố",
+              "thị xã và huyện", "không có gì", "Cấp Huyện"]
+
+
+@pytest.mark.parametrize("s", LEVEL_ROWS)
+def test_level_of_rows(s):
+    assert T._level_of(s) == level_slow(s)
+
+
+def test_level_of_rows_not_vacuous():
+    got = {level_slow(s) for s in LEVEL_ROWS}
+    assert None in got and "" in got and len(got - {None, ""}) >= 2
+
+
+# ---------------------------------------------------------------- corpus
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_corpus(path):
+    text = corpus_text(path)
+    assert T._strong_positions(text) == strong_slow(text)
+    fast = qty_fast(text)
+    slow = {m.start(): T.RE_QTY.match(text, m.start()).span()
+            for m in T.RE_DIGITS.finditer(text) if T.RE_QTY.match(text, m.start())}
+    assert fast == slow
+    for start, end in T._paragraphs(text):
+        para = text[start:end]
+        assert T._level_of(para) == level_slow(para)
+        for rx in TAIL_RXS.values():
+            for cut in range(max(0, len(para) - 200), len(para), 37):
+                head = para[:cut]
+                assert span(T._search_tail(rx, head)) == span(rx.search(head))
