@@ -253,7 +253,7 @@ class DocumentSet(Sequence):
         except (OSError, ValueError):
             doc = orjson.loads((self.out / "documents" / doc_filename(e.doc_id)).read_bytes())
             doc.pop("text", None)
-            data = _dumps(doc)
+            data = json_bytes(doc)
             atomic_write_bytes(path, data)
             return doc, len(data)
 
@@ -274,10 +274,6 @@ class Task:
     # The result is cached but documents/<doc>.json is missing or stale: only
     # the raw text is read again (ingest), the stages are not rerun.
     rewrite: bool = False
-
-
-def _dumps(obj: Any) -> bytes:
-    return json_bytes(obj)
 
 
 def analyse_task(task: Task) -> dict[str, Any]:
@@ -308,7 +304,7 @@ def store_result(doc: dict[str, Any], key: str | None, out: Path) -> dict[str, A
     summary["written"] = [key, st.st_size, st.st_mtime_ns, summary["chars"], summary["size"]]
     if key:
         slim = {k: v for k, v in doc.items() if k != "text"}
-        atomic_write_bytes(out / ".cache" / f"{key}.json", _dumps(slim))
+        atomic_write_bytes(out / ".cache" / f"{key}.json", json_bytes(slim))
     return summary
 
 
@@ -427,7 +423,7 @@ class _Index:
         return [st.st_size, st.st_mtime_ns] == rec[1:3]
 
     def save(self) -> None:
-        atomic_write_bytes(self.path, _dumps({
+        atomic_write_bytes(self.path, json_bytes({
             "version": self.version, "saved_ns": time.time_ns(), "files": self.files,
             "written": self.written, "corpus": self.corpus,
         }))
@@ -643,7 +639,7 @@ def _corpus_fingerprint(rows: list[dict[str, Any]], keys: dict[int, str | None],
     by_doc = {inp.doc_id: keys.get(i) for i, inp in enumerate(inputs_list)}
     h = hashlib.sha256(corpus_code_version().encode())
     for r in rows:
-        h.update(_dumps([r["doc"], r["path"], r["status"], (r.get("error") or {}).get("code"), by_doc.get(r["doc"])]))
+        h.update(json_bytes([r["doc"], r["path"], r["status"], (r.get("error") or {}).get("code"), by_doc.get(r["doc"])]))
     return h.hexdigest()
 
 

@@ -38,7 +38,7 @@ import pytest
 import regex
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from extractors import assignments as A  # noqa: E402
@@ -46,24 +46,17 @@ from extractors.bodies import doc_context, doc_mention_spans  # noqa: E402
 from extractors.document import Document  # noqa: E402
 from extractors.ingest import ingest  # noqa: E402
 from extractors.normalize import normalize  # noqa: E402
+from fast_path_support import CORPUS, CORPUS_IDS, DOTLESS_I, DOTTED_I, KELVIN, LONG_S, MANY, ODD, VI_LOWER  # noqa: E402
 from extractors.segment import segment  # noqa: E402
 from extractors.tables import Table  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = sorted((ROOT / "corpora").glob("*.txt")) + sorted((ROOT / "tests" / "data" / "extra").glob("*.txt"))
-CORPUS_IDS = [p.name[:28] for p in CORPUS]
 
 # Cheap properties (a few pattern calls per example), and those that build a Document.
-MANY = settings(max_examples=200, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 DOCS = settings(MANY, max_examples=50)
 
 
 # ---------------------------------------------------------------- the alphabet
 
-DOTTED_I, DOTLESS_I, KELVIN, LONG_S = "\u0130", "\u0131", "\u212a", "\u017f"
-ODD = DOTTED_I + DOTLESS_I + KELVIN + LONG_S
-VI_LOWER = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 LETTERS = "".join(dict.fromkeys(VI_LOWER + VI_LOWER.upper() + "bcdfghjklmnpqrstvwxzBCDFGHJKLMNPQRSTVWXZ" + ODD))
 # \x1c is a blank to ``re`` but not to ``regex``; \x85, \u2028, \u3000 are blanks to both.
 BLANKS = " \t\n\xa0\r\x0b\x0c\x1c\x85\u2028\u3000"

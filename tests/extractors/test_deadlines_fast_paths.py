@@ -19,31 +19,18 @@ Examples are derandomised; the file runs in a few seconds.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from extractors import deadlines as D  # noqa: E402
-from extractors.ingest import ingest  # noqa: E402
-from extractors.normalize import normalize  # noqa: E402
+from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, VI_LOWER, corpus_text  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = sorted((ROOT / "corpora").glob("*.txt")) + sorted((ROOT / "tests" / "data" / "extra").glob("*.txt"))
-CORPUS_IDS = [p.name[:28] for p in CORPUS]
-
-MANY = settings(max_examples=200, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # ---------------------------------------------------------------- the alphabet
 
-DOTTED_I, DOTLESS_I, KELVIN, LONG_S = "\u0130", "\u0131", "\u212a", "\u017f"
-ODD = DOTTED_I + DOTLESS_I + KELVIN + LONG_S
-VI_LOWER = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 LETTERS = "".join(dict.fromkeys(VI_LOWER + VI_LOWER.upper() + "bcdfghjklmnpqrstvwxzBCDFGHJKLMNPQRSTVWXZ" + ODD))
 BLANKS = " \t\n\xa0\r\x0b\x0c\x1c\x85\u2028\u3000"
 # \u0663 is an Arabic-Indic digit; \U0001d7ce a mathematical digit (astral)
@@ -71,11 +58,6 @@ def lowered(text: str) -> str:
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return low
-
-
-@lru_cache(maxsize=None)
-def corpus_text(path: Path) -> str:
-    return normalize(ingest(path).raw).text
 
 
 # ---------------------------------------------------------------- references

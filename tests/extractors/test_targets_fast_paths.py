@@ -12,32 +12,19 @@ edited, change its candidate with it (see "keep in step" in the module).
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import pytest
 import regex
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from extractors import targets as T  # noqa: E402
-from extractors.ingest import ingest  # noqa: E402
-from extractors.normalize import normalize  # noqa: E402
+from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, VI_LOWER, corpus_text  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = sorted((ROOT / "corpora").glob("*.txt")) + sorted((ROOT / "tests" / "data" / "extra").glob("*.txt"))
-CORPUS_IDS = [p.name[:28] for p in CORPUS]
-
-MANY = settings(max_examples=200, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # ---------------------------------------------------------------- the alphabet
 
-DOTTED_I, DOTLESS_I, KELVIN, LONG_S = "\u0130", "\u0131", "\u212a", "\u017f"
-ODD = DOTTED_I + DOTLESS_I + KELVIN + LONG_S
-VI_LOWER = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 LETTERS = "".join(dict.fromkeys(VI_LOWER + VI_LOWER.upper() + "bcdfghklmnpqrstvxBCDFGHKLMNPQRSTVX" + ODD))
 BLANKS = " \t\n\xa0\r\x0b\x0c\x85\u2028\u3000"
 MARKS = "0123456789\u0663.,;:/-%()“\"!?…+"
@@ -69,11 +56,6 @@ def texts(pieces, max_atoms: int = 30):
     atom = st.one_of(st.sampled_from(pieces), st.sampled_from(LETTERS), st.sampled_from(BLANKS),
                      st.sampled_from(MARKS))
     return st.lists(atom, max_size=max_atoms).map("".join)
-
-
-@lru_cache(maxsize=None)
-def corpus_text(path: Path) -> str:
-    return normalize(ingest(path).raw).text
 
 
 # ---------------------------------------------------------------- 1. quantity candidates
