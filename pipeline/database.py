@@ -32,7 +32,7 @@ import regex
 
 from extractors.jurisdiction import fold
 
-from .store import atomic_path
+from .store import atomic_path, json_text
 
 DB_NAME = "corpus.sqlite"
 # Columns worth an index wherever a table has them: documents are joined on
@@ -90,11 +90,10 @@ def _fill(con: sqlite3.Connection, tables: dict[str, pd.DataFrame], documents: l
 
 def _texts(documents: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str]]:
     """``(doc, raw text)`` per document; a :class:`DocumentSet`'s texts are read one at a time from ``documents/``."""
-    from .runner import DocumentSet, load_text
+    from .runner import DocumentSet
 
-    if isinstance(documents, DocumentSet):  # no need to parse the cached records just for their ids
-        for doc in documents.ids:
-            yield doc, load_text(documents.out, doc) or ""
+    if isinstance(documents, DocumentSet):  # no need to parse the cached records, nor documents/*.json
+        yield from documents.texts()
         return
     for d in documents:
         yield d["doc"], d.get("text") or ""
@@ -102,7 +101,7 @@ def _texts(documents: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str]]:
 
 def _sql_value(v: Any) -> Any:
     if isinstance(v, (list, tuple, dict)):
-        return json.dumps(v, ensure_ascii=False, default=str)
+        return json_text(v)
     if v is None or isinstance(v, (str, int, bytes)):
         return v
     if isinstance(v, bool):

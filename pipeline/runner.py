@@ -261,6 +261,15 @@ class DocumentSet(Sequence):
     def ids(self) -> list[str]:
         return [e.doc_id for e in self._entries]
 
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """``(doc id, raw text)`` of every document, one at a time, none kept."""
+        for e in self._entries:
+            try:
+                text = _text_entry(self.out, e.key).read_bytes().decode("utf-8", "surrogatepass")
+            except (OSError, UnicodeDecodeError):  # an older cache, or a damaged entry
+                text = load_text(self.out, e.doc_id)
+            yield e.doc_id, text
+
 
 # ---------------------------------------------------------------- per-document work (runs in workers)
 
@@ -303,9 +312,24 @@ def store_result(doc: dict[str, Any], key: str | None, out: Path) -> dict[str, A
     # [cache key, file size, file mtime, chars, input bytes]: lets a re-run skip the file and still report it
     summary["written"] = [key, st.st_size, st.st_mtime_ns, summary["chars"], summary["size"]]
     if key:
+        _write_text_entry(out, key, doc.get("text") or "")
         slim = {k: v for k, v in doc.items() if k != "text"}
         atomic_write_bytes(out / ".cache" / f"{key}.json", json_bytes(slim))
     return summary
+
+
+def _text_entry(out: Path, key: str) -> Path:
+    """``.cache/<key>.txt``: the raw text of a cached document, as plain UTF-8.
+
+    The corpus stages that need only the text (the database's full-text index)
+    read it here: parsing a whole ``documents/<doc>.json`` for it cost about as
+    much as indexing it.
+    """
+    return out / ".cache" / f"{key}.txt"
+
+
+def _write_text_entry(out: Path, key: str, text: str) -> None:
+    atomic_write_bytes(_text_entry(out, key), text.encode("utf-8", "surrogatepass"))
 
 
 def process_task(task: Task, out: str) -> dict[str, Any]:
@@ -327,6 +351,8 @@ def rewrite_document(task: Task, out: Path) -> dict[str, Any]:
     doc["doc"] = task.doc_id
     doc["source"]["path"] = raw.path
     doc["text"] = raw.raw
+    if not _text_entry(out, task.key).exists():  # a cache written before text entries existed
+        _write_text_entry(out, task.key, raw.raw)
     summary = store_result(doc, None, out)  # the cache entry is already there
     summary["written"][0] = task.key
     summary["cached"] = True

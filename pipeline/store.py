@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from contextlib import contextmanager
@@ -71,8 +70,17 @@ def _nested(v: Any) -> bool:
     return isinstance(v, (list, tuple, dict))
 
 
+def json_text(v: Any) -> str:
+    """A nested value as the JSON text a table cell holds (compact, UTF-8 letters kept).
+
+    >>> json_text({"lead": ["Sở Y tế"], "n": 2})
+    '{"lead":["Sở Y tế"],"n":2}'
+    """
+    return orjson.dumps(v, default=str, option=_JSON_OPTIONS).decode("utf-8")
+
+
 def _flat_json(v: Any) -> Any:
-    return json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, tuple, dict)) else v
+    return json_text(v) if isinstance(v, (list, tuple, dict)) else v
 
 
 def atomic_write_table(df, directory: str | os.PathLike[str], name: str) -> None:

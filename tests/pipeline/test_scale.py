@@ -234,3 +234,15 @@ def test_tables_do_not_depend_on_the_chunk_size(corpus_run, chunk):
         assert list(df.columns) == list(chunked[name].columns), name
         pd.testing.assert_frame_equal(df, chunked[name], check_exact=True, obj=name)
     assert len(whole["citations"]) > 100 and len(whole["targets"]) > 50
+
+
+def test_texts_come_from_the_text_entries_or_else_the_document_files(corpus, tmp_path):
+    docs = run([corpus], tmp_path, workers=1, corpus_stages=False).documents
+    expected = [(doc, load_text(tmp_path, doc)) for doc in docs.ids]
+    assert all(text for _, text in expected)
+    assert list(docs.texts()) == expected
+    entries = docs._entries
+    assert all((tmp_path / ".cache" / f"{e.key}.txt").exists() for e in entries)
+    (tmp_path / ".cache" / f"{entries[0].key}.txt").unlink()  # a cache written before text entries existed
+    (tmp_path / ".cache" / f"{entries[1].key}.txt").write_bytes(b"\xff\xfe broken")
+    assert list(docs.texts()) == expected
