@@ -32,6 +32,8 @@ import regex
 from extractors.jurisdiction import fold, match_province
 from extractors.records import Status
 
+from .store import json_text
+
 # First year of each national Party term (Đại hội toàn quốc); a provincial
 # congress sits a few months earlier, hence the local offset below.
 PARTY_TERMS = {"VIII": 1996, "IX": 2001, "X": 2006, "XI": 2011, "XII": 2016, "XIII": 2021, "XIV": 2026}
@@ -191,7 +193,9 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
              resolvers: Iterable[Resolver] | None = None) -> CrossrefResult:
     """Canonical keys, registry, resolution and conflicts for a corpus's citations."""
     docs = {d["doc"]: d for d in records(documents)}
-    rows = records(citations)
+    # Only the columns read here become Python dicts (a national corpus has hundreds of
+    # thousands of mentions); the keyed table is the input plus the new columns.
+    rows = records(citations[[c for c in citations.columns if c in MENTION_FIELDS]])
     # 1. a base key per mention: namespace + symbol (or named document)
     for r in rows:
         doc = docs.get(r["doc"], {})
@@ -236,7 +240,7 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
                 r["reason"] = f"no date or term, and {len(eds)} editions are cited: {', '.join(sorted(eds))}"
         if r.get("symbol") and not r["national"] and not r["jurisdiction"]:
             r["status"], r["reason"] = Status.UNRESOLVED.value, "local symbol in a document without a known jurisdiction"
-    cited = pd.DataFrame(rows) if rows else citations.assign(key=[], status=[], reason=[])
+    cited = _with_keys(citations, rows)
     registry = _registry(rows, docs)
     resolvers = list(resolvers) if resolvers is not None else []
     resolvers.append(corpus_resolver(documents))
@@ -257,6 +261,26 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
         flagged = set(conflicts["key"]) if not conflicts.empty else set()
         registry["has_conflict"] = registry["key"].isin(flagged)
     return CrossrefResult(cited, registry, conflicts)
+
+
+# The fields of a mention that keying, the registry and the conflicts read.
+MENTION_FIELDS = frozenset({
+    "doc", "text", "start", "end", "kind", "symbol", "issuer_code", "year", "date", "issuer", "term", "title",
+    "self", "role", "section", "name", "scope", "context",
+})
+# The columns keying adds, in this order, after the input's.
+KEY_COLUMNS = ("national", "jurisdiction", "base_key", "edition", "key", "status", "reason")
+
+
+def _with_keys(citations: pd.DataFrame, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The citations table with the columns :data:`KEY_COLUMNS` set from ``rows`` (one per citation, in order)."""
+    if not rows:
+        return citations.assign(key=[], status=[], reason=[])
+    cited = citations.copy(deep=False)
+    new = {c: [r[c] for r in rows] for c in KEY_COLUMNS}
+    for c in KEY_COLUMNS:  # a column the input already has keeps its place, as in a frame of the rows
+        cited[c] = pd.Series(new[c], index=cited.index)
+    return cited
 
 
 def _registry(rows: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> pd.DataFrame:
@@ -295,7 +319,7 @@ def _registry(rows: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> pd
             "citing_docs": dict(citing),
             "n_citing_docs": len(citing),
             "n_mentions": len(ms),
-            "mentions": contexts,
+            "mentions": json_text(contexts),  # one string per entry, not a dict per mention
             "roles": dict(Counter(m.get("role") or "" for m in ms)),
             "mention_status": dict(Counter(m["status"] for m in ms)),
             "status": _entry_status(key, ms),

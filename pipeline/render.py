@@ -117,10 +117,17 @@ def obj(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
-def rows(df: pd.DataFrame | None) -> list[dict[str, Any]]:
+def rows(df: pd.DataFrame | None, raw: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Every row of ``df`` as a dict, values through :func:`obj` except the columns ``raw`` (left as they are)."""
     if df is None or df.empty:
         return []
-    return [{k: obj(v) for k, v in r.items()} for r in df.to_dict("records")]
+    raw = set(raw)
+    return [{k: v if k in raw else obj(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def mentions_of(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """A registry entry's mentions: kept as JSON text in the table and decoded only where they are shown."""
+    return obj(entry.get("mentions")) or []
 
 
 def show(v: Any) -> str:
@@ -493,7 +500,7 @@ def citing_documents(e: dict[str, Any], docs: dict[str, dict[str, Any]], texts: 
                      limit: int | None = CITING_SHOWN, snippets: int | None = None) -> list[dict[str, Any]]:
     """The documents citing an entry (the first ``limit``, by id), each with its mentions and their snippets."""
     by_doc: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for m in e.get("mentions") or []:
+    for m in mentions_of(e):
         by_doc[m.get("doc")].append(m)
     ids = sorted(by_doc, key=str)
     out = []
@@ -523,12 +530,13 @@ def citation_index(tables: dict[str, pd.DataFrame], documents: Any = None, *,
     for c in _conflicts(tables) if conflicts_list is None else conflicts_list:
         conflicts[c.get("key")].append(c)
     entries = []
-    for e in rows(tables.get("registry")):
+    # mentions stay JSON text until a page shows them (hundreds of thousands in a national corpus)
+    for e in rows(tables.get("registry"), raw=("mentions",)):
         e = {**REGISTRY_DEFAULTS, **e}
         e["anchor"] = anchor("r", e["key"])
         e["display"] = e.get("symbol") or e.get("name") or e["key"]
         e["conflicts"] = conflicts.get(e["key"], [])
-        e["n_citing"] = len(e.get("citing_docs") or {}) or len({m.get("doc") for m in e.get("mentions") or []})
+        e["n_citing"] = len(e.get("citing_docs") or {}) or len({m.get("doc") for m in mentions_of(e)})
         e["more"] = max(0, e["n_citing"] - CITING_SHOWN)
         e["all_href"] = f"cite-{e['anchor'][2:]}.html" if e["more"] else ""
         e["citing"] = []
