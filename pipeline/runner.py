@@ -307,7 +307,9 @@ def store_result(doc: dict[str, Any], key: str | None, out: Path) -> dict[str, A
     if doc["status"] != "ok":
         return summary
     target = out / "documents" / doc_filename(doc["doc"])
-    atomic_write_json(target, doc)
+    # Compact: indented, a document's records took twice the bytes to write and to read back
+    # (the site reads every one), and a national corpus is gigabytes of them.
+    atomic_write_bytes(target, json_bytes(doc))
     st = target.stat()
     # [cache key, file size, file mtime, chars, input bytes]: lets a re-run skip the file and still report it
     summary["written"] = [key, st.st_size, st.st_mtime_ns, summary["chars"], summary["size"]]
