@@ -92,6 +92,9 @@ def is_city(province: str) -> bool:
     return province in _cities()
 
 
+# Memoised: a document names its province and communes again and again, and a
+# miss runs a fuzzy search over the registry.  Places are frozen.
+@lru_cache(maxsize=4096)
 def match_province(name: str) -> Place | None:
     """Today's province for a name written in a document (old names mapped).
 
@@ -114,6 +117,7 @@ def match_province(name: str) -> Place | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def match_commune(name: str, province: str | None = None) -> Place | None:
     """The registry commune for ``name`` ("Kè Sắt" → "Xã Kẻ Sặt"), preferring ``province``."""
     _, communes = _registry()

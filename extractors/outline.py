@@ -176,15 +176,20 @@ def _with_title(sec: Section, title: str) -> Section:
 
 
 def _close_bodies(sections: list[Section], raw_len: int) -> list[Section]:
-    """A section's body runs to the next heading of the same or a higher level."""
-    from dataclasses import replace
+    """A section's body runs to the next heading of the same or a higher level.
 
-    out = list(sections)
-    for i, sec in enumerate(sections):
-        end = raw_len
-        for later in sections[i + 1 :]:
-            if later.level <= sec.level:
-                end = later.start
-                break
-        out[i] = replace(sec, body_end=end)
-    return out
+    One pass with a stack of the sections still open (levels strictly rising
+    from the bottom): a heading closes every open one of its level or deeper.
+    """
+    body_end = [raw_len] * len(sections)
+    open_: list[int] = []
+    for j, sec in enumerate(sections):
+        while open_ and sections[open_[-1]].level >= sec.level:
+            body_end[open_.pop()] = sec.start
+        open_.append(j)
+    return [sec if sec.body_end == end else _with_body_end(sec, end) for sec, end in zip(sections, body_end)]
+
+
+def _with_body_end(sec: Section, body_end: int) -> Section:
+    """``replace(sec, body_end=body_end)``, without ``replace``'s look-up of the fields (a heading of every section)."""
+    return Section(sec.id, sec.label, sec.title, sec.level, sec.path, sec.start, sec.end, sec.text, body_end, sec.parent)

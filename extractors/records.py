@@ -9,11 +9,14 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 
 _SCALARS = (str, int, float, bool, type(None))
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# Values of exactly these types are what ``_plain`` returns unchanged.  A
+# subclass (``Status`` is a ``str`` enum) is left out: it goes through
+# ``_plain``, which decides for it as it always did.
+_FLAT_TYPES = frozenset(_SCALARS)
 
 
 def _plain(value: Any) -> Any:
@@ -24,10 +27,46 @@ def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (list, tuple)):
+        if _FLAT_TYPES.issuperset(map(type, value)):  # ("tỉnh", "xã"), (): a copy, no call per item
+            return list(value)
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+_TO_DICT: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _compile_to_dict(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """``to_dict`` of one record class, written out for its fields (once per class).
+
+    Records are turned into dicts by the ten thousand per document, and most
+    of their values are strings, numbers or None.  A generic loop pays a
+    ``getattr`` and a ``_plain`` call per field; the function written here
+    (as ``dataclasses`` writes ``__init__``) is one dict display, which
+    calls ``_plain`` only for a value of another type.  For ``Evidence``::
+
+        def to_dict(record, _flat=_FLAT_TYPES, _plain=_plain, _type=type):
+            v0 = record.start
+            v1 = record.end
+            v2 = record.text
+            return {'start': v0 if _type(v0) in _flat else _plain(v0), 'end': ..., 'text': ...}
+
+    The dict equals the generic one, keys in field order
+    (``tests/extractors/test_records_fast_paths.py`` checks it).
+    """
+    names = [f.name for f in dataclasses.fields(cls)]
+    reads = "".join(f"    v{i} = record.{name}\n" for i, name in enumerate(names))
+    items = ", ".join(f"{name!r}: v{i} if _type(v{i}) in _flat else _plain(v{i})" for i, name in enumerate(names))
+    source = (f"def to_dict(record, _flat=_FLAT_TYPES, _plain=_plain, _type=type):\n{reads}"
+              f"    return {{{items}}}\n")
+    namespace: dict[str, Any] = {"_FLAT_TYPES": _FLAT_TYPES, "_plain": _plain}
+    exec(compile(source, f"<to_dict of {cls.__qualname__}>", "exec"), namespace)
+    fn = namespace["to_dict"]
+    fn.__qualname__ = f"{cls.__qualname__}.to_dict (compiled)"
+    fn.source = source  # for a reader: what runs
+    return fn
 
 
 class Record:
@@ -36,11 +75,10 @@ class Record:
     __slots__ = ()
 
     def to_dict(self) -> dict[str, Any]:
-        cls = type(self)
-        names = _FIELD_NAMES.get(cls)
-        if names is None:  # dataclasses.fields() is slow: look the names up once per class
-            names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(self))  # type: ignore[arg-type]
-        return {name: _plain(getattr(self, name)) for name in names}
+        fn = _TO_DICT.get(type(self))
+        if fn is None:
+            fn = _TO_DICT[type(self)] = _compile_to_dict(type(self))
+        return fn(self)
 
 
 class Status(str, enum.Enum):

@@ -143,8 +143,8 @@ RE_YEAR = regex.compile(r"(?:19|20)\d{2}")
 
 
 def _is_header_like(values: list[str]) -> bool:
-    """No number in the row, except bare years ("| Chỉ tiêu | 2025 | 2030 |")."""
-    return not any(parse_vn_number(v) is not None and not RE_YEAR.fullmatch(v) for v in values if v)
+    """No number in the row, except bare years ("| Chỉ tiêu | 2025 | 2030 |"); ``values`` are stripped (:func:`_cell_texts`)."""
+    return not any(_parse_stripped(v) is not None and not RE_YEAR.fullmatch(v) for v in values if v)
 
 
 def find_tables(norm: Normalized) -> list[Table]:
@@ -206,7 +206,8 @@ def _build(norm: Normalized, index: int, segs: list[list[_Line]]) -> Table:
                 raw_text = raw[lo:hi]
             else:
                 lo, hi, raw_text = norm.evidence(a, b)
-            cells.append(Cell(row=r, col=c, start=lo, end=hi, text=raw_text, value=value, number=parse_vn_number(value)))
+            # ``value`` is stripped already: parse it without parse_vn_number's strip
+            cells.append(Cell(row=r, col=c, start=lo, end=hi, text=raw_text, value=value, number=_parse_stripped(value)))
         lo, hi, raw_text = norm.evidence(line.start, line.end)
         first = cells[0].value if cells else ""
         continues = last_lead if (not first and last_lead is not None) else None

@@ -1,0 +1,235 @@
+"""The fast paths of :mod:`extractors.normalize` agree with the plain code they stand for.
+
+* ``_apply`` builds the offset maps from byte views joined once
+  (``_MapBuilder``); the *reference* is the chunk-by-chunk ``extend`` it
+  replaced, kept below.  Texts, maps, descents: all must be equal, and the
+  descents must be exactly the positions where a map decreases.
+* ``punctuation`` tries its pattern only at the characters of its class, and
+  ``ocr_slips`` its alternation only where a row's literal occurs
+  (:func:`extractors.normalize.finditer_at`); the reference scans the text
+  with the same pattern.
+
+Each is checked with a hypothesis property, a table of rows (must-not-change
+rows included) and every document of ``corpora/`` and ``tests/data/extra/``.
+"""
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left, bisect_right
+
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from extractors import normalize as N  # noqa: E402
+from extractors.ingest import ingest  # noqa: E402
+from extractors.normalize import Edit  # noqa: E402
+from fast_path_support import CORPUS, CORPUS_IDS, MANY, VI_LOWER  # noqa: E402
+
+
+# ---------------------------------------------------------------- references
+
+def reference_apply(text, starts, ends, edits, descents=None):
+    """``_apply`` as it was: every chunk of the maps copied with ``extend``."""
+    out: list[str] = []
+    new_starts = array("l")
+    new_ends = array("l")
+    new_descents = None if descents is None else []
+    track = starts is not None
+    pos = 0
+
+    def put(s_chunk, e_chunk, src=None):
+        if new_descents is not None and s_chunk:
+            o = len(new_starts)
+            if o and (new_starts[-1] > s_chunk[0] or new_ends[-1] > e_chunk[0]):
+                new_descents.append(o)
+            if src is not None and descents:
+                i, j = bisect_right(descents, src), bisect_left(descents, src + len(s_chunk))
+                new_descents.extend(d - src + o for d in descents[i:j])
+        new_starts.extend(s_chunk)
+        new_ends.extend(e_chunk)
+
+    for e in edits:
+        if e.start < pos:
+            continue
+        out.append(text[pos:e.start])
+        if track:
+            put(starts[pos:e.start], ends[pos:e.start], pos)
+        if e.end > e.start:
+            lo, hi = (starts[e.start], ends[e.end - 1]) if track else (0, 0)
+        else:
+            lo = hi = (starts[e.start] if e.start < len(starts) else (ends[-1] if len(ends) else 0)) if track else 0
+        literal_len = sum(len(p) for p in e.pieces if isinstance(p, str))
+        one_to_one = len(e.pieces) == 1 and isinstance(e.pieces[0], str) and literal_len == e.end - e.start
+        for piece in e.pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+                if track:
+                    if one_to_one:
+                        put(starts[e.start:e.end], ends[e.start:e.end], e.start)
+                    else:
+                        put(array("l", [lo]) * len(piece), array("l", [hi]) * len(piece))
+            else:
+                a, b = piece
+                out.append(text[a:b])
+                if track:
+                    put(starts[a:b], ends[a:b], a)
+        pos = e.end
+    out.append(text[pos:])
+    if track:
+        put(starts[pos:], ends[pos:], pos)
+    return "".join(out), new_starts, new_ends, new_descents
+
+
+def true_descents(starts, ends) -> list[int]:
+    return [i for i in range(1, len(starts)) if starts[i] < starts[i - 1] or ends[i] < ends[i - 1]]
+
+
+def scan_edits(step, pattern, module, text):
+    """What a :func:`regex_step` finds when its pattern scans the whole text."""
+    rx = module.compile(pattern, module.M)
+    return [(m.start(), m.end()) for m in rx.finditer(text)]
+
+
+def reference_ocr(text):
+    return [(m.start(), m.end(), N.OCR_SLIPS[int(m.lastgroup[1:])][1]) for m in N.RE_OCR.finditer(text)]
+
+
+# ---------------------------------------------------------------- _apply
+
+@st.composite
+def texts_and_edits(draw):
+    """A text, maps as some earlier steps left them (moved text included), and sorted edits."""
+    text = draw(st.text(alphabet="ab \n*–", max_size=30))
+    starts, ends = N._identity_maps(len(text))
+    descents: list[int] = []
+    for _ in range(draw(st.integers(0, 2))):  # earlier steps: maps that are no longer the identity
+        text, starts, ends, descents = reference_apply(text, starts, ends, draw(edits_of(text)), descents)
+    return text, starts, ends, descents, draw(edits_of(text))
+
+
+@st.composite
+def edits_of(draw, text):
+    n = len(text)
+    cuts = sorted(draw(st.lists(st.integers(0, n), max_size=8)))
+    edits = []
+    for a, b in zip(cuts[::2], cuts[1::2]):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            pieces = (draw(st.text(alphabet="xy\n", max_size=3)),)
+        elif kind == 1:
+            pieces = ("z" * (b - a),)  # same length: per-character maps kept
+        elif kind == 2 and n:
+            c, d = sorted((draw(st.integers(0, n)), draw(st.integers(0, n))))
+            pieces = (" ", (c, d), "\n\n")  # moves text, as the footnotes step does
+        else:
+            pieces = ((a, b),)
+        edits.append(Edit(a, b, pieces))
+        if draw(st.booleans()) and edits:
+            edits.append(Edit(a, b, ("overlap",)))  # skipped: the earlier edit wins
+    return edits
+
+
+@MANY
+@given(texts_and_edits())
+def test_apply_agrees_with_the_reference(case):
+    text, starts, ends, descents, edits = case
+    got = N._apply(text, starts, ends, edits, descents)
+    want = reference_apply(text, starts, ends, edits, descents)
+    assert got == want
+    assert got[3] == true_descents(got[1], got[2])
+    assert N._apply(text, None, None, edits)[0] == want[0]
+
+
+APPLY_ROWS = [
+    ("ab**cd", [Edit(2, 4, ("",))]),
+    ("x – y", [Edit(2, 3, ("-",))]),  # one for one
+    ("hoà bình", [Edit(0, 3, ("hòa",))]),
+    ("a\n\n\nb", [Edit(1, 4, ("\n\n",))]),
+    ("trong\n\n¹ x\n\nviệc", [Edit(5, 16, (" ", (13, 16), "\n\n", (7, 10)))]),  # text moved back
+    ("", [Edit(0, 0, ("x",))]),  # insertion into an empty text
+    ("abc", [Edit(3, 3, ("!",))]),  # insertion at the end
+    ("abc", []),  # no edit
+]
+
+
+@pytest.mark.parametrize("text,edits", APPLY_ROWS)
+def test_apply_rows(text, edits):
+    starts, ends = N._identity_maps(len(text))
+    got = N._apply(text, starts, ends, edits, [])
+    assert got == reference_apply(text, starts, ends, edits, [])
+    assert got[3] == true_descents(got[1], got[2])
+
+
+# ---------------------------------------------------------------- candidates
+
+PUNCT_ALPHABET = "".join(N._PUNCT_MAP) + "ab -/\n" + VI_LOWER[:12]
+OCR_PIECES = tuple(lit for lit in N.OCR_LITERALS if lit) + (
+    "MTTQ", "MITQVN", "Phân", "đấu", "Phần đầu ", " đến", " 100%", "\n", " ", "x", "1", "ỷ lệ", "_", "đ", "\u0301")
+
+
+@MANY
+@given(st.text(alphabet=PUNCT_ALPHABET, max_size=40))
+def test_punctuation_candidates_find_what_the_scan_finds(text):
+    assert_punctuation_agrees(text)
+
+
+@MANY
+@given(st.lists(st.sampled_from(OCR_PIECES), max_size=12).map("".join))
+def test_ocr_candidates_find_what_the_scan_finds(text):
+    assert_ocr_agrees(text)
+
+
+def assert_punctuation_agrees(text):
+    got = [(e.start, e.end) for e in N.punctuation.find(text)]
+    pattern = "[" + re.escape("".join(N._PUNCT_MAP)) + "]+"
+    assert got == scan_edits(N.punctuation, pattern, re, text)
+
+
+def assert_ocr_agrees(text):
+    got = [(e.start, e.end, e.pieces[0]) for e in N.ocr_slips.find(text)]
+    assert got == reference_ocr(text)
+
+
+PUNCT_ROWS = [
+    ("2025 – 2030", 1), ("a\u00a0\u2009b", 1), ("dòng\r\nsau", 1), ("\ufeffSố", 1), ("QĐ／TW", 1),
+    ("chính trị - xã hội", 0), ("02-ĐA/TU", 0), ("", 0),
+]
+OCR_ROWS = [
+    ("đối với MITQ và", 1), ("MITQVN", 0), ("xMITQ", 0), ("Phần đầu đến năm", 1), ("Phần đầu tiên", 0),
+    ("1ỷ lệ hộ nghèo", 1), ("a\n1ỷ lệ", 1), ("Phân đấu Phân đấu", 2), ("frong", 1), ("frongs", 0), ("", 0),
+]
+
+
+@pytest.mark.parametrize("text,n", PUNCT_ROWS)
+def test_punctuation_rows(text, n):
+    assert len(list(N.punctuation.find(text))) == n
+    assert_punctuation_agrees(text)
+
+
+@pytest.mark.parametrize("text,n", OCR_ROWS)
+def test_ocr_rows(text, n):
+    assert len(list(N.ocr_slips.find(text))) == n
+    assert_ocr_agrees(text)
+
+
+# ---------------------------------------------------------------- the corpus
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_corpus(path):
+    raw = ingest(path).raw
+    assert_punctuation_agrees(raw)
+    text, starts, ends, descents = raw, *N._identity_maps(len(raw)), []
+    for step in N.DEFAULT_STEPS:
+        if step is N.ocr_slips:
+            assert_ocr_agrees(text)
+        edits = list(step.find(text))
+        got = N._apply(text, starts, ends, edits, descents)
+        assert got == reference_apply(text, starts, ends, edits, descents), step.name
+        text, starts, ends, descents = got
+    assert descents == true_descents(starts, ends)
+    norm = N.normalize(raw)
+    assert (norm.text, norm.starts, norm.ends, norm.descents) == (text, starts, ends, descents)
