@@ -34,10 +34,9 @@ import tempfile
 import time
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import jinja2
 import orjson
@@ -74,7 +73,12 @@ TOOLTIP_SKIP = {"doc_id", "doc", "start", "end", "text", "context", "context_sta
 
 def anchor(prefix: str, key: Any) -> str:
     """A stable, URL-safe id for a key of any script: ``r-<hash>``."""
-    return f"{prefix}-{hashlib.sha1(str(key).encode('utf-8')).hexdigest()[:10]}"
+    return _anchor(prefix, str(key))
+
+
+@lru_cache(maxsize=1 << 16)
+def _anchor(prefix: str, key: str) -> str:  # the same bodies and keys are linked from page after page
+    return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -194,8 +198,9 @@ def year_of(v: Any) -> int | None:
 
 # --- highlighted text -----------------------------------------------------------
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """A highlighted stretch of a document's raw text (a tuple: made and hashed by the hundred per page)."""
+
     start: int
     end: int
     kind: str
@@ -327,10 +332,21 @@ def document_spans(d: dict[str, Any], cite_keys: Mapping[tuple[str, int], dict[s
             add(kind, r.get("start"), r.get("end"), tooltip(r))
     for a in d.get("assignments") or []:
         add("task", a.get("start"), a.get("end"), tooltip(a))
+    # A page names the same few bodies hundreds of times: each distinct body is described once.
+    body_titles: dict[tuple, str] = {}
     for m in d.get("bodies") or []:
         name = body_name(m)
-        add("body", m.get("start"), m.get("end"), tooltip(m.get("body") if isinstance(m.get("body"), dict) else m),
-            f"bodies.html#{anchor('b', name)}" if name else "")
+        body = m.get("body") if isinstance(m.get("body"), dict) else m
+        try:
+            memo = tuple(body.items())
+            title = body_titles.get(memo)
+        except TypeError:  # a nested value: not hashable, described each time
+            memo, title = None, None
+        if title is None:
+            title = tooltip(body)
+            if memo is not None:
+                body_titles[memo] = title
+        add("body", m.get("start"), m.get("end"), title, f"bodies.html#{anchor('b', name)}" if name else "")
     if not d.get("bodies"):
         # no body mentions of their own: the bodies named in assignments, found in the task's span
         for a in d.get("assignments") or []:
