@@ -42,6 +42,8 @@ INDEX_COLUMNS = ("doc", "doc_id", "key", "symbol", "corpus_doc", "canonical", "t
 # a hit reports raw offsets anyway.
 # (Lines are consumed whole: ``[^\n]*`` runs, where a per-character alternation crawls.)
 RE_PARAGRAPH = regex.compile(r"\S[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", regex.V1)
+# Rows converted to Python values and inserted at a time (bounds the memory a big table takes).
+INSERT_ROWS = 20_000
 # FTS5 treats these as syntax; a user query is always matched literally.
 RE_QUERY_TOKEN = regex.compile(r"[\p{L}\p{N}]+")
 
@@ -148,9 +150,11 @@ def _write_table(con: sqlite3.Connection, name: str, df: pd.DataFrame) -> None:
     decl = ", ".join(f"{_quote(c)} {_sql_type(df[c])}" for c in cols)
     con.execute(f"CREATE TABLE {_quote(name)} ({decl})")
     marks = ", ".join("?" for _ in cols)
-    columns = [_column_values(df.iloc[:, i]) for i in range(len(cols))]
-    con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", zip(*columns))
-    del columns
+    insert = f"INSERT INTO {_quote(name)} VALUES ({marks})"
+    # A slice of rows at a time: a whole table as Python values would be millions of objects.
+    for lo in range(0, len(df), INSERT_ROWS):
+        part = df.iloc[lo:lo + INSERT_ROWS]
+        con.executemany(insert, zip(*(_column_values(part.iloc[:, i]) for i in range(len(cols)))))
     for c in cols:
         if c in INDEX_COLUMNS:
             con.execute(f"CREATE INDEX {_quote(f'ix_{name}_{c}')} ON {_quote(name)} ({_quote(c)})")

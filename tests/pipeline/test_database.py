@@ -151,3 +151,25 @@ def test_indexed_paragraphs_of_the_corpus_tokenise_like_fold():
     paras = [p for f in sorted((REPO / "corpora").glob("*.txt")) for _, _, p in paragraphs(ingest(f).raw)]
     assert len(paras) > 500
     assert _fts_tokens([_fold(p) for p in paras]) == _fts_tokens([fold(p) for p in paras])
+
+
+def test_tables_inserted_slice_by_slice_are_the_same(corpus_run, tmp_path, monkeypatch):
+    import pipeline.database as database
+    from pipeline.api import load_tables
+
+    out, _ = corpus_run
+    tables = load_tables(out, decode=False)
+
+    def dump(path: Path) -> dict[str, list[tuple]]:
+        con = sqlite3.connect(path)
+        try:
+            return {name: con.execute(f'SELECT * FROM "{name}"').fetchall() for name in tables}
+        finally:
+            con.close()
+
+    write_database(tables, [], tmp_path / "whole.sqlite")
+    monkeypatch.setattr(database, "INSERT_ROWS", 7)
+    write_database(tables, [], tmp_path / "sliced.sqlite")
+    whole = dump(tmp_path / "whole.sqlite")
+    assert sum(len(v) for v in whole.values()) > 7 * 3  # several slices were needed
+    assert dump(tmp_path / "sliced.sqlite") == whole
