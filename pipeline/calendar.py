@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from icalendar import Calendar, Event, vRecur, vText
 
@@ -253,4 +253,10 @@ def calendar_stage(tables: dict[str, Any], documents: list[dict[str, Any]], out,
     deadlines = tables.get("deadlines")
     if deadlines is None or "documents" not in tables:
         return
-    atomic_write_bytes(Path(out) / "calendar.ics", to_ics(deadlines.to_dict("records"), document_info(tables["documents"])))
+    atomic_write_bytes(Path(out) / "calendar.ics", to_ics(_records(deadlines), document_info(tables["documents"])))
+
+
+def _records(df, rows: int = 20_000) -> Iterator[dict[str, Any]]:
+    """The rows of ``df`` as dicts, a slice at a time (a national corpus has hundreds of thousands)."""
+    for lo in range(0, len(df), rows):
+        yield from df.iloc[lo:lo + rows].to_dict("records")
