@@ -122,7 +122,7 @@ def run_corpus(paths: Iterable[PathLike] | PathLike | None = None, out: PathLike
     result = run(list(paths) if paths is not None else None, out, workers=workers, force=force, **kwargs)
     if (out / "tables").exists() and kwargs.get("corpus_stages", True):
         return load_tables(out)
-    return build_tables(result.documents)
+    return {name: _decode_json_columns(df) for name, df in build_tables(result.documents).items()}
 
 
 def load_tables(out: PathLike = "outputs", names: Iterable[str] | None = None, *,

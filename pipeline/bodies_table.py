@@ -6,12 +6,16 @@ from typing import Any
 
 import pandas as pd
 
+from .store import json_value
+
 COLUMNS = ["canonical", "level", "family", "jurisdiction", "documents", "n_documents", "lead_roles", "support_roles"]
 
 
 def _rows(assignments: pd.DataFrame | Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
-    if isinstance(assignments, pd.DataFrame):
-        return assignments.to_dict("records")
+    if isinstance(assignments, pd.DataFrame):  # a table: lead and support are JSON text
+        cols = [c for c in ("doc_id", "lead", "support") if c in assignments.columns]
+        return ({c: json_value(v) for c, v in zip(cols, row)}
+                for row in zip(*(assignments[c].tolist() for c in cols)))
     return (a.to_dict() if hasattr(a, "to_dict") else a for a in assignments)
 
 

@@ -22,6 +22,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from icalendar import Calendar, Event, vRecur, vText
 
+from .store import json_value
+
 RRULES: dict[str, dict[str, Any]] = {
     "yearly": {"freq": "yearly"},
     "semiannual": {"freq": "monthly", "interval": 6},
@@ -41,8 +43,10 @@ def _as_dict(d: Any) -> dict[str, Any]:
     out = {k: _blank(v) for k, v in d.items()}
     if not out.get("doc_id"):  # corpus tables name it "doc"
         out["doc_id"] = out.get("doc", "")
-    if isinstance(out.get("anchors"), str):  # a table cell: "--06-15; --12-15"
-        out["anchors"] = [a.strip() for a in out["anchors"].replace(",", ";").split(";") if a.strip()]
+    if isinstance(out.get("anchors"), str):  # a table cell: JSON text, or "--06-15; --12-15" typed by hand
+        anchors = json_value(out["anchors"])
+        out["anchors"] = anchors if isinstance(anchors, list) else \
+            [a.strip() for a in anchors.replace(",", ";").split(";") if a.strip()]
     return out
 
 

@@ -242,7 +242,7 @@ def _benchmark_targets(draft_tables, targets_t, exclude) -> list[Finding]:
             out.append(Finding("target_without_unit", "info", "target without a unit", **span))
         if not t.get("deadline") and not t.get("frequency"):
             out.append(Finding("target_without_deadline", "info", "target without a deadline or frequency", **span))
-        topics = set(t.get("topics") or []) - {"khác"}
+        topics = set(_decode(t.get("topics")) or []) - {"khác"}
         same = [p for p in peers if topics & set(p["topics"]) and unit_family(p.get("unit") or "") == unit_family(t.get("unit") or "")
                 and (p.get("level") or "") == (t.get("level") or "") and (p.get("frequency") or "") == (t.get("frequency") or "")]
         if not same:

@@ -17,6 +17,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from .store import json_value
+
 COLUMNS = [
     "topic", "comparable_group", "level", "frequency", "unit_family", "unit", "indicator", "doc", "place",
     "province", "doc_level", "comparator", "value_min", "value_max", "value", "deadline", "aspiration",
@@ -54,6 +56,7 @@ def value_label(comparator: str, lo: float, hi: float, unit: str) -> str:
 
 
 def _topics(value: Any) -> list[str]:
+    value = json_value(value)  # a table cell holds the list as JSON text
     if isinstance(value, str):
         return [t for t in value.replace(";", "|").split("|") if t] or ["khác"]
     if value is None or (isinstance(value, float) and pd.isna(value)):

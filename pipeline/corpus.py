@@ -18,7 +18,7 @@ import pandas as pd
 from pandas.core.indexes.api import default_index
 from pandas.core.internals.construction import convert_object_array
 
-from .store import atomic_write_table
+from .store import atomic_write_table, json_text
 
 RECORD_KEYS = ("citations", "targets", "results", "assignments", "deadlines", "bodies")
 # Documents per chunk of :func:`build_tables` (a few MB of rows).
@@ -26,11 +26,18 @@ CHUNK_DOCUMENTS = 200
 
 
 class _Columns:
-    """Rows accumulated column by column; :meth:`frame` equals ``pd.DataFrame(list_of_row_dicts)``.
+    """Rows accumulated column by column; :meth:`frame` equals ``pd.DataFrame(list_of_row_dicts)``
+    with nested values (lists, dicts) as JSON text.
 
     Column order is the order of first appearance, a key missing from a row
     is NaN, and each column's type is inferred exactly as pandas does for a
     list of dicts, but without keeping a dict per row.
+
+    Nested values are JSON text in the tables, in memory as in ``tables/*.parquet``
+    and the database: a text column is one Arrow buffer, where a column of
+    lists of dicts was millions of Python objects that outlived the documents
+    they came from and kept the heap fragmented.  :func:`pipeline.store.json_value`
+    (or ``pipeline.render.obj``) reads a cell back.
     """
 
     __slots__ = ("cols", "n")
@@ -56,12 +63,20 @@ class _Columns:
         if not self.n:
             return pd.DataFrame([], columns=columns)
         names = list(self.cols)
-        arrays = [np.fromiter(self.cols.pop(k), dtype=object, count=self.n) for k in names]
+        arrays = [_json_cells(np.fromiter(self.cols.pop(k), dtype=object, count=self.n)) for k in names]
         arrays = convert_object_array(arrays, dtype=None)
         return pd.DataFrame._from_arrays(arrays, columns=names, index=default_index(self.n))
 
 
 _NAN = np.nan
+_NESTED = (list, dict, tuple)
+
+
+def _json_cells(values: np.ndarray) -> np.ndarray:
+    """``values`` with every list, dict or tuple replaced by its JSON text (see :class:`_Columns`)."""
+    if any(type(v) in _NESTED for v in values):
+        values = np.fromiter((json_text(v) if type(v) in _NESTED else v for v in values), dtype=object, count=len(values))
+    return values
 SECTION_COLUMNS = ["doc", "id", "label", "title", "level", "path", "start", "end", "text", "body_end", "parent"]
 
 

@@ -79,6 +79,20 @@ def json_text(v: Any) -> str:
     return orjson.dumps(v, default=str, option=_JSON_OPTIONS).decode("utf-8")
 
 
+def json_value(v: Any) -> Any:
+    """A table cell as a Python value: JSON array or object text parsed back, anything else as it is.
+
+    >>> json_value('["Sở Y tế"]'), json_value("Sở Y tế"), json_value("[not json")
+    (['Sở Y tế'], 'Sở Y tế', '[not json')
+    """
+    if type(v) is str and v[:1] in ("[", "{"):
+        try:
+            return orjson.loads(v)
+        except orjson.JSONDecodeError:
+            return v
+    return v
+
+
 def _flat_json(v: Any) -> Any:
     return json_text(v) if isinstance(v, (list, tuple, dict)) else v
 

@@ -246,3 +246,19 @@ def test_texts_come_from_the_text_entries_or_else_the_document_files(corpus, tmp
     (tmp_path / ".cache" / f"{entries[0].key}.txt").unlink()  # a cache written before text entries existed
     (tmp_path / ".cache" / f"{entries[1].key}.txt").write_bytes(b"\xff\xfe broken")
     assert list(docs.texts()) == expected
+
+
+@pytest.mark.parametrize("table, column", [("assignments", "lead"), ("assignments", "support"),
+                                           ("deadlines", "bounds"), ("targets", "topics")])
+def test_nested_values_are_json_text_in_the_tables(corpus_run, table, column):
+    """Lists and dicts become one JSON text per cell (one Arrow buffer per column, no Python
+    objects left behind), and read back equal to the records they came from."""
+    from pipeline.corpus import build_tables
+    from pipeline.store import json_value
+
+    docs = list(corpus_run.documents)
+    df = build_tables(docs)[table]
+    expected = [r.get(column) for d in docs for r in d.get(table) or []]
+    assert len(df) == len(expected) and any(expected)
+    assert df[column].dtype != object
+    assert [json_value(v) if isinstance(v, str) else None for v in df[column].tolist()] == expected
