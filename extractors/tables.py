@@ -9,8 +9,9 @@ the row above (a sub-row or a vertically merged cell), and says so in
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Callable
 
 import regex
 
@@ -73,6 +74,42 @@ class Table(Record):
             if all(k.lower() in low for k in keywords):
                 return i
         return None
+
+
+CELL_FIELDS = ("row", "col", "start", "end", "text", "value", "number")
+
+
+def _cell_maker() -> Callable[..., Cell]:
+    """``Cell(row, col, start, end, text, value, number)``, without the frozen ``__init__``.
+
+    A table of a few hundred rows makes thousands of cells, and the frozen
+    dataclass's ``__init__`` (an ``object.__setattr__`` call per field) was
+    most of :func:`_build`'s time; the slots are filled here with their own
+    descriptors, about twice as fast.  ``Cell`` has no ``__post_init__`` or
+    defaults to apply beyond ``number``, which is always passed;
+    tests/extractors/test_tables_fast_paths.py checks that the cells equal
+    ``Cell(...)``'s.
+    """
+    if tuple(f.name for f in fields(Cell)) != CELL_FIELDS or hasattr(Cell, "__post_init__"):
+        return Cell  # the record changed: build cells the plain way
+    new = object.__new__
+    row, col, start, end, text, value, number = (getattr(Cell, f).__set__ for f in CELL_FIELDS)
+
+    def make(r, c, lo, hi, raw_text, val, num):
+        cell = new(Cell)
+        row(cell, r)
+        col(cell, c)
+        start(cell, lo)
+        end(cell, hi)
+        text(cell, raw_text)
+        value(cell, val)
+        number(cell, num)
+        return cell
+
+    return make
+
+
+_new_cell = _cell_maker()
 
 
 @dataclass
@@ -207,13 +244,13 @@ def _build(norm: Normalized, index: int, segs: list[list[_Line]]) -> Table:
             else:
                 lo, hi, raw_text = norm.evidence(a, b)
             # ``value`` is stripped already: parse it without parse_vn_number's strip
-            cells.append(Cell(row=r, col=c, start=lo, end=hi, text=raw_text, value=value, number=_parse_stripped(value)))
+            cells.append(_new_cell(r, c, lo, hi, raw_text, value, _parse_stripped(value)))
         lo, hi, raw_text = norm.evidence(line.start, line.end)
         first = cells[0].value if cells else ""
         continues = last_lead if (not first and last_lead is not None) else None
         if first:
             last_lead = r
-        rows.append(Row(index=r, start=lo, end=hi, text=raw_text, cells=tuple(cells), continues=continues))
+        rows.append(Row(r, lo, hi, raw_text, tuple(cells), continues))
     start_n = segs[0][0].start
     end_n = segs[-1][-1].end
     lo, hi, raw_text = norm.evidence(start_n, end_n)
