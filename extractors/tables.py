@@ -132,43 +132,31 @@ def _split_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _blocks(text: str) -> list[list[_Line]]:
-    """Runs of tab lines; a run may be interrupted by blank lines only."""
-    blocks: list[list[_Line]] = []
+    """Runs of consecutive tab lines: a line without a tab, blank or not, ends a run.
+
+    (A run interrupted by blank lines only is cut there too: such runs are
+    joined again in :func:`find_tables` when the header repeats or the body
+    goes on.)  Only the lines holding a tab are visited, found with
+    ``str.find``; a walk over every line cost more than the rest of the
+    stage on documents with few tables.
+    """
+    out: list[list[_Line]] = []
     current: list[_Line] = []
-    pos = 0
     n = len(text)
-    if "\t" not in text:
-        return []
-    while pos <= n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        if text.find("\t", pos, end) >= 0:
-            current.append(_Line(pos, end, _split_cells(text, pos, end)))
-        elif text[pos:end].strip():
-            if current:
-                blocks.append(current)
-                current = []
-        else:
-            if current:
-                current.append(None)  # type: ignore[arg-type]  # blank line marker
-        if nl < 0:
-            break
-        pos = nl + 1
+    last_end = -2  # end of the last tab line
+    tab = text.find("\t")
+    while tab >= 0:
+        start = text.rfind("\n", 0, tab) + 1
+        end = text.find("\n", tab)
+        end = n if end < 0 else end
+        if start != last_end + 1 and current:  # a line without a tab came between
+            out.append(current)
+            current = []
+        current.append(_Line(start, end, _split_cells(text, start, end)))
+        last_end = end
+        tab = text.find("\t", end)
     if current:
-        blocks.append(current)
-    # split on blank lines into segments
-    out = []
-    for block in blocks:
-        seg: list[_Line] = []
-        for line in block:
-            if line is None:
-                if seg:
-                    out.append(seg)
-                    seg = []
-            else:
-                seg.append(line)
-        if seg:
-            out.append(seg)
+        out.append(current)
     return out
 
 
