@@ -60,6 +60,11 @@ RE_TITLE_YEAR = regex.compile(r"(?<!tháng\s+\d{1,2}\s+)(?i:năm)\s+(?P<a>(?:19|
 RE_PERIOD_PHRASE = regex.compile(r"(?i:giai\s+đoạn)\s*(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})")
 RE_SIGNATURE = regex.compile(r"(?:^|[ \t])(?:T/M|TM\.|T\.M\.)[ \t]*(?P<body>\p{Lu}[\p{Lu} ]{2,60}(?:\n[\p{Lu} ]{2,30}(?=\n))?)", regex.M)
 RE_RECIPIENTS = regex.compile(r"^[ \t]*Nơi nh[ậâ]n\s*:?", regex.M)
+RE_RECIPIENT_ITEM = regex.compile(r"^[ \t]*[-–+•][ \t]*(?P<item>.+?)[ \t]*$", regex.M)  # "- Như trên;"
+RE_NOT_A_NAME = regex.compile(r"(?i)nơi nhận|lưu")  # "Lưu VT" after a signature is no signer
+RE_CUA_LINE = regex.compile(r"(?i:của)\s")  # "CỦA BAN THƯỜNG VỤ TỈNH ỦY" in a title block names the issuer
+RE_CUA_PREFIX = regex.compile(r"(?i)^của\s+")
+RE_VE_PREFIX = regex.compile(r"^(?i:về)\s+")  # "Về công tác …": the title without "về"
 RE_PERSON = regex.compile(r"^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,4})[ \t]*$", regex.M)
 RE_PROVINCE_MENTION = regex.compile(r"(?:\b(?:tỉnh|TỈNH|Tỉnh|thành phố|THÀNH PHỐ|Thành phố|TỈNH ỦY|Tỉnh ủy|TỈNH UỶ)\s+)(?P<name>\p{Lu}\p{L}*(?:\s+\p{Lu}\p{L}*){0,2})")
 RE_COMMUNE_MENTION = regex.compile(r"\b(?:xã|XÃ|Xã)\s+(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,2})")
@@ -204,15 +209,15 @@ def _title(norm: Normalized, kind_match) -> tuple[Field, Field | None]:
         stripped = line.strip()
         if not stripped:
             continue
-        if regex.match(r"(?i:của)\s", stripped) and issuer is None and not kept:
-            issuer = _field(norm, a, b, _sentence_case(regex.sub(r"(?i)^của\s+", "", stripped)), "title block")
+        if RE_CUA_LINE.match(stripped) and issuer is None and not kept:
+            issuer = _field(norm, a, b, _sentence_case(RE_CUA_PREFIX.sub("", stripped)), "title block")
             continue
         kept.append((a, b))
     if not kept:
         return Field.missing("empty title block"), issuer
     a, b = kept[0][0], kept[-1][1]
     value = " ".join(text[a:b].split())
-    value = regex.sub(r"^(?i:về)\s+", "", value)
+    value = RE_VE_PREFIX.sub("", value)
     value = value[0].upper() + value[1:] if value else value
     if value.isupper():
         value = _sentence_case(value)
@@ -220,13 +225,14 @@ def _title(norm: Normalized, kind_match) -> tuple[Field, Field | None]:
 
 
 PROPER = ("Tỉnh ủy", "Đảng", "Mặt trận Tổ quốc", "Việt Nam", "Ủy ban", "Ban Thường vụ", "Ban Chấp hành", "Nhân dân", "Hồ Chí Minh")
+RE_PROPER = tuple((regex.compile(regex.escape(p), regex.I), p) for p in PROPER)
 
 
 def _sentence_case(s: str) -> str:
     out = s.lower()
     out = out[:1].upper() + out[1:]
-    for p in PROPER:
-        out = regex.sub(regex.escape(p), p, out, flags=regex.I)
+    for rx, p in RE_PROPER:
+        out = rx.sub(p, out)
     # symbols and codes keep their letters ("27/CT-TTg")
     for token in regex.findall(r"\S*\d\S*", s):
         out = regex.sub(regex.escape(token), token, out, flags=regex.I)
@@ -289,7 +295,7 @@ def _signer(norm: Normalized, signature) -> Field:
     window_end = min(len(text), signature.end() + 400)
     for m in RE_PERSON.finditer(text, signature.end(), window_end):
         name = m.group("name")
-        if not name.isupper() and not regex.search(r"(?i)nơi nhận|lưu", name):
+        if not name.isupper() and not RE_NOT_A_NAME.search(name):
             return _field(norm, *m.span("name"), name, "signature")
     return Field.missing("no name after the signature block")
 
@@ -305,7 +311,7 @@ def _recipients(norm: Normalized) -> Field:
     items = []
     pos = m.end()
     first = last = None
-    for line_m in regex.finditer(r"^[ \t]*[-–+•][ \t]*(?P<item>.+?)[ \t]*$", text[pos : pos + 3000], regex.M):
+    for line_m in RE_RECIPIENT_ITEM.finditer(text[pos : pos + 3000]):
         item = line_m.group("item").rstrip(",;.")
         items.append(item)
         a, b = pos + line_m.start("item"), pos + line_m.end("item")

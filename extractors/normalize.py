@@ -442,18 +442,94 @@ def _retone(word: str) -> str:
 
 RE_OLD_TONE = regex.compile(r"[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ]")
 RE_WORD_TAIL = regex.compile(r"\w*")
+RE_WORD_HEAD = regex.compile(r"\w*", regex.REVERSE)  # matched backwards from a position
+
+# Characters that cannot make a word non-NFC: every one is NFC alone, has
+# combining class 0 and is never the second half of a canonical composition,
+# so a string of them passes the NFC quick check ("Yes").  Ranges of common
+# blocks (ASCII, Latin-1 and Latin Extended-A/B, Vietnamese letters, general
+# punctuation and symbols, CJK punctuation, full-width forms) with the
+# exceptions taken out; ð/Ð are out too (underthesea rewrites them).
+# tests/extractors/test_normalize_fast_paths.py checks every character here.
+# Example: "Khoá" with a Kelvin sign "\u212a" for its K holds an unsafe one.
+NFC_SAFE_CHARS = (
+    "\x00-\xcf\xd1-\xef\xf1-\u02ff\u1e00-\u1eff\u2002-\u20cf\u20dd-\u20e0\u20e2-\u20e4"
+    "\u20f1-\u2125\u2127-\u2129\u212c-\u2328\u232b-\u2adb\u2add-\u2bff\u3000-\u3029"
+    "\u3030-\u303f\uff00-\uffef"
+)
 
 
-def _find_old_tones(text: str) -> Iterable[Edit]:
-    """Words holding an old-style vowel pair ("oá", "uỷ"), rewritten by underthesea's table."""
+def _word_of(text: str, m) -> tuple[int, int]:
+    """The word around an old-tone match: back over letters, digits and "_", on over ``\\w``."""
+    start = m.start()
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return start, RE_WORD_TAIL.match(text, m.end()).end()
+
+
+def _find_old_tones_everywhere(text: str) -> Iterable[Edit]:
+    """Words holding an old-style vowel pair ("oá", "uỷ"), rewritten by underthesea's table.
+
+    The word of the first pair of each run of ``\\w`` characters is looked up;
+    later pairs in the same run are inside it.  The reference for
+    :func:`_find_old_tones`, which looks up fewer words."""
     last_end = -1
     for m in RE_OLD_TONE.finditer(text):
         if m.start() < last_end:
             continue
-        start = m.start()
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            start -= 1
-        end = RE_WORD_TAIL.match(text, m.end()).end()
+        start, end = _word_of(text, m)
+        last_end = end
+        word = text[start:end]
+        fixed = _retone(word)
+        if fixed != word:
+            yield Edit(start, end, (fixed,))
+
+
+@lru_cache(maxsize=1)
+def _retone_candidates():
+    """A pattern matching the old-tone pairs whose word :func:`_retone` may change.
+
+    A word changes only if it is at most 6 characters long (underthesea leaves
+    longer ones) and either underthesea's table changes it, or it is not NFC
+    or holds ð (underthesea normalises those first).  Every word the table
+    changes holds its first pair followed by one of a few endings, then its
+    end: "" (khoá, uỷ) or ê/ệ + n/t in either case (the table's "-uyên"
+    words); the endings are read from the table here, not written out.  A
+    word that is not NFC or holds ð holds a character outside
+    :data:`NFC_SAFE_CHARS`, at most 4 characters before its pair or 3 after
+    it.  So a pair followed by a table ending, or with such a character
+    near, is where the table may change something; every other pair is
+    left as it is, and its Python round (about 90% of the pairs: "toàn",
+    "hoạt") is saved.
+    """
+    from underthesea.pipeline.text_normalize.text_normalizer import token_map
+
+    keys = [k for k in token_map if len(k) <= 6 and RE_OLD_TONE.search(k) and _retone(k) != k]
+    if not all(regex.fullmatch(r"\w+", k) for k in keys):
+        raise ValueError("a changing key of the tone table is not one run of \\w: the prefilter assumes it is")
+    endings = {k[m.end():] for k in keys for m in RE_OLD_TONE.finditer(k)}
+    ending = "|".join(regex.escape(e) for e in sorted(endings, key=len, reverse=True))
+    unsafe = f"[^{NFC_SAFE_CHARS}]"
+    return regex.compile(
+        f"(?:{RE_OLD_TONE.pattern})(?:(?=(?:{ending})(?!\\w))|(?<={unsafe}(?s:.){{0,5}})|(?=(?s:.){{0,3}}{unsafe}))"
+    )
+
+
+def _find_old_tones(text: str) -> Iterable[Edit]:
+    """What :func:`_find_old_tones_everywhere` finds, looking up only the words
+    of the pairs :func:`_retone_candidates` keeps.
+
+    A kept pair may not be the first of its run of ``\\w``: the run's first
+    pair is found again and its word looked up, exactly as the reference
+    does; a run whose first pair is not kept cannot change (see
+    :func:`_retone_candidates`).
+    """
+    last_end = -1
+    for c in _retone_candidates().finditer(text):
+        if c.start() < last_end:
+            continue  # in the run just looked up
+        m = RE_OLD_TONE.search(text, RE_WORD_HEAD.match(text, 0, c.start()).start())
+        start, end = _word_of(text, m)
         last_end = end
         word = text[start:end]
         fixed = _retone(word)

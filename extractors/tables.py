@@ -9,8 +9,9 @@ the row above (a sub-row or a vertically merged cell), and says so in
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Callable
 
 import regex
 
@@ -75,6 +76,42 @@ class Table(Record):
         return None
 
 
+CELL_FIELDS = ("row", "col", "start", "end", "text", "value", "number")
+
+
+def _cell_maker() -> Callable[..., Cell]:
+    """``Cell(row, col, start, end, text, value, number)``, without the frozen ``__init__``.
+
+    A table of a few hundred rows makes thousands of cells, and the frozen
+    dataclass's ``__init__`` (an ``object.__setattr__`` call per field) was
+    most of :func:`_build`'s time; the slots are filled here with their own
+    descriptors, about twice as fast.  ``Cell`` has no ``__post_init__`` or
+    defaults to apply beyond ``number``, which is always passed;
+    tests/extractors/test_tables_fast_paths.py checks that the cells equal
+    ``Cell(...)``'s.
+    """
+    if tuple(f.name for f in fields(Cell)) != CELL_FIELDS or hasattr(Cell, "__post_init__"):
+        return Cell  # the record changed: build cells the plain way
+    new = object.__new__
+    row, col, start, end, text, value, number = (getattr(Cell, f).__set__ for f in CELL_FIELDS)
+
+    def make(r, c, lo, hi, raw_text, val, num):
+        cell = new(Cell)
+        row(cell, r)
+        col(cell, c)
+        start(cell, lo)
+        end(cell, hi)
+        text(cell, raw_text)
+        value(cell, val)
+        number(cell, num)
+        return cell
+
+    return make
+
+
+_new_cell = _cell_maker()
+
+
 @dataclass
 class _Line:
     start: int
@@ -95,43 +132,31 @@ def _split_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _blocks(text: str) -> list[list[_Line]]:
-    """Runs of tab lines; a run may be interrupted by blank lines only."""
-    blocks: list[list[_Line]] = []
+    """Runs of consecutive tab lines: a line without a tab, blank or not, ends a run.
+
+    (A run interrupted by blank lines only is cut there too: such runs are
+    joined again in :func:`find_tables` when the header repeats or the body
+    goes on.)  Only the lines holding a tab are visited, found with
+    ``str.find``; a walk over every line cost more than the rest of the
+    stage on documents with few tables.
+    """
+    out: list[list[_Line]] = []
     current: list[_Line] = []
-    pos = 0
     n = len(text)
-    if "\t" not in text:
-        return []
-    while pos <= n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        if text.find("\t", pos, end) >= 0:
-            current.append(_Line(pos, end, _split_cells(text, pos, end)))
-        elif text[pos:end].strip():
-            if current:
-                blocks.append(current)
-                current = []
-        else:
-            if current:
-                current.append(None)  # type: ignore[arg-type]  # blank line marker
-        if nl < 0:
-            break
-        pos = nl + 1
+    last_end = -2  # end of the last tab line
+    tab = text.find("\t")
+    while tab >= 0:
+        start = text.rfind("\n", 0, tab) + 1
+        end = text.find("\n", tab)
+        end = n if end < 0 else end
+        if start != last_end + 1 and current:  # a line without a tab came between
+            out.append(current)
+            current = []
+        current.append(_Line(start, end, _split_cells(text, start, end)))
+        last_end = end
+        tab = text.find("\t", end)
     if current:
-        blocks.append(current)
-    # split on blank lines into segments
-    out = []
-    for block in blocks:
-        seg: list[_Line] = []
-        for line in block:
-            if line is None:
-                if seg:
-                    out.append(seg)
-                    seg = []
-            else:
-                seg.append(line)
-        if seg:
-            out.append(seg)
+        out.append(current)
     return out
 
 
@@ -207,13 +232,13 @@ def _build(norm: Normalized, index: int, segs: list[list[_Line]]) -> Table:
             else:
                 lo, hi, raw_text = norm.evidence(a, b)
             # ``value`` is stripped already: parse it without parse_vn_number's strip
-            cells.append(Cell(row=r, col=c, start=lo, end=hi, text=raw_text, value=value, number=_parse_stripped(value)))
+            cells.append(_new_cell(r, c, lo, hi, raw_text, value, _parse_stripped(value)))
         lo, hi, raw_text = norm.evidence(line.start, line.end)
         first = cells[0].value if cells else ""
         continues = last_lead if (not first and last_lead is not None) else None
         if first:
             last_lead = r
-        rows.append(Row(index=r, start=lo, end=hi, text=raw_text, cells=tuple(cells), continues=continues))
+        rows.append(Row(r, lo, hi, raw_text, tuple(cells), continues))
     start_n = segs[0][0].start
     end_n = segs[-1][-1].end
     lo, hi, raw_text = norm.evidence(start_n, end_n)
