@@ -42,6 +42,8 @@ INDEX_COLUMNS = ("doc", "doc_id", "key", "symbol", "corpus_doc", "canonical", "t
 # a hit reports raw offsets anyway.
 # (Lines are consumed whole: ``[^\n]*`` runs, where a per-character alternation crawls.)
 RE_PARAGRAPH = regex.compile(r"\S[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", regex.V1)
+# SQLite's page cache while the database is built (KiB).
+CACHE_KIB = 64 * 1024
 # Rows converted to Python values and inserted at a time (bounds the memory a big table takes).
 INSERT_ROWS = 20_000
 # FTS5 treats these as syntax; a user query is always matched literally.
@@ -70,24 +72,51 @@ def _fill(con: sqlite3.Connection, tables: dict[str, pd.DataFrame], documents: l
     # A temporary file, moved into place only once complete: no journal, no syncs.
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
+    # A national corpus's database is gigabytes: with SQLite's default 2 MB of page cache,
+    # the full-text index's merges read back from disk the pages they had just written.
+    con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     con.execute("CREATE TABLE _tables (name TEXT PRIMARY KEY, rows INTEGER, columns TEXT)")
     for name, df in tables.items():
         _write_table(con, name, df)
     if inputs:
         _write_table(con, "inputs", pd.DataFrame(inputs))
     con.execute("CREATE TABLE texts (doc TEXT PRIMARY KEY, text TEXT NOT NULL)")
-    # ``body`` is the folded text that FTS indexes; ``text`` is the raw text it came from.
+    # The passages are stored once, in ``passages``; ``search`` indexes their folded ``body``
+    # and reads every other column from ``passages_folded`` (FTS5 "external content":
+    # a full-text table that kept its own copy held the text twice, body and raw).
+    # The view's ``body`` only folds đ; the indexed one is also in NFC (see _fold): they
+    # differ only for text not in NFC, and only highlight() or a 'rebuild' would read the view's.
+    con.execute("CREATE TABLE passages (id INTEGER PRIMARY KEY, text TEXT, doc TEXT, source TEXT, "
+                "start INTEGER, end INTEGER, ref TEXT)")
+    con.execute("CREATE VIEW passages_folded AS SELECT id, replace(replace(text, 'đ', 'd'), 'Đ', 'D') AS body, "
+                "text, doc, source, start, end, ref FROM passages")
     con.execute(
         "CREATE VIRTUAL TABLE search USING fts5("
         "body, text UNINDEXED, doc UNINDEXED, source UNINDEXED, start UNINDEXED, end UNINDEXED, ref UNINDEXED, "
-        "tokenize = 'unicode61 remove_diacritics 2')"
+        "content = 'passages_folded', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')"
     )
-    # One document's text at a time: its row in ``texts`` and its paragraphs in ``search``
-    # (same rows, in the same order, as filling one table after the other).
+    # One document's text at a time: its row in ``texts`` and its paragraphs in ``search``.
+    passages = _Passages(con)
     for doc, text in _texts(documents):
         con.execute("INSERT INTO texts VALUES (?, ?)", (doc, text))
-        con.executemany("INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)", _paragraph_rows(doc, text))
-    con.executemany("INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)", _citation_rows(tables))
+        passages.add(_paragraph_rows(doc, text))
+    passages.add(_citation_rows(tables))
+
+
+class _Passages:
+    """Rows ``(body, text, doc, source, start, end, ref)`` into ``passages`` and the index ``search``."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+        self.last = 0
+
+    def add(self, rows: Iterable[tuple]) -> None:
+        rows = list(rows)
+        ids = range(self.last + 1, self.last + 1 + len(rows))
+        self.con.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             [(i, *row[1:]) for i, row in zip(ids, rows)])
+        self.con.executemany("INSERT INTO search (rowid, body) VALUES (?, ?)", [(i, row[0]) for i, row in zip(ids, rows)])
+        self.last += len(rows)
 
 
 def _texts(documents: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str]]:
