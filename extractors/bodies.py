@@ -404,15 +404,17 @@ def _trie_pattern(names) -> str:
 
     # The first tokens, grouped by their first letter, which opens the pattern:
     # ``re`` then skips to candidate letters.  That a name starts a word is
-    # checked after the letter ("(?<!\w.)").
+    # checked after its first token ("ban(?<!\w.{3})"), not after its first
+    # letter: most letters the scan stops at are inside a word, and fail on the
+    # token's next letters at once, a little faster than on the look-behind.
     by_first: dict[str, list[str]] = {}
     for tok in sorted((k for k in trie if k), key=lambda k: (-len(k), k)):
         word = _RE_ONE_WORD.match(tok) is not None
-        by_first.setdefault(tok[0], []).append(re.escape(tok[1:]) + emit(trie[tok], word))
+        starts_word = rf"(?<!\w.{{{len(tok)}}})" if word else ""
+        by_first.setdefault(tok[0], []).append(re.escape(tok[1:]) + starts_word + emit(trie[tok], word))
     alts = []
     for ch, rests in sorted(by_first.items()):
-        head = re.escape(ch) + (r"(?<!\w.)" if _RE_ONE_WORD.match(ch) else "")
-        alts.append(head + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"))
+        alts.append(re.escape(ch) + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"))
     return "(?:" + "|".join(alts) + ")"
 
 

@@ -1,7 +1,9 @@
 """The fast paths of :mod:`extractors.bodies` agree with the plain steps they stand for.
 
-The mention scan (:func:`bodies._chosen`) takes three shortcuts:
+The mention scan (:func:`bodies._chosen`) takes four shortcuts:
 
+* the alias pattern checks that a name starts a word after the name's first
+  token, not after its first letter;
 * inside a match it tries a longer name only at the offsets
   :meth:`AliasPattern.shape` gives (where the rest of the match is a prefix of
   some name's spelling), not at every token start;
@@ -12,9 +14,9 @@ The mention scan (:func:`bodies._chosen`) takes three shortcuts:
   looked for only where a stdlib copy of the pattern (``_RE_AFTER_CAND``) says
   they may be.
 
-The references below are the steps as they were written before: every token
-start tried, one heap over all candidates, ``_RE_AFTER`` tried after every
-name.  They are checked against the fast paths three ways: a hypothesis
+The references below are the steps as they were written before: the
+look-behind after the first letter, every token start tried, one heap over all
+candidates, ``_RE_AFTER`` tried after every name.  They are checked against the fast paths three ways: a hypothesis
 property over strings made of gazetteer names (cut, joined, in other cases,
 with blanks, dashes and the odd letters), a table of rows pinned to what the
 reference finds, and every document of ``corpora/`` and ``tests/data/extra/``.
@@ -22,6 +24,7 @@ reference finds, and every document of ``corpora/`` and ``tests/data/extra/``.
 from __future__ import annotations
 
 import heapq
+import re
 
 import pytest
 
@@ -35,9 +38,47 @@ from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, corpus_text  # noqa
 
 # ---------------------------------------------------------------- the references, plainly
 
+def trie_pattern_ref(names) -> str:
+    """The alias pattern as it was built before: "(?<!\\w.)" right after a name's first letter."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for tok in B._RE_TOKEN.findall(name):
+            node = node.setdefault(tok, {})
+        node[""] = {}
+
+    def emit(node: dict, prev_word: bool) -> str:
+        alts = []
+        for tok in sorted((k for k in node if k), key=lambda k: (-len(k), k)):
+            word = B._RE_ONE_WORD.match(tok) is not None
+            join = " " if word and prev_word else " ?"
+            alts.append(join + re.escape(tok) + emit(node[tok], word))
+        if "" in node:
+            alts.append(r"(?!\w)" if prev_word else "")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    by_first: dict[str, list[str]] = {}
+    for tok in sorted((k for k in trie if k), key=lambda k: (-len(k), k)):
+        word = B._RE_ONE_WORD.match(tok) is not None
+        by_first.setdefault(tok[0], []).append(re.escape(tok[1:]) + emit(trie[tok], word))
+    alts = []
+    for ch, rests in sorted(by_first.items()):
+        head = re.escape(ch) + (r"(?<!\w.)" if B._RE_ONE_WORD.match(ch) else "")
+        alts.append(head + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"))
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _folded_names() -> set[str]:
+    return {B.fold_for_match(B.clean(a)) for e in B.gazetteer().entries for a in (e.canonical, *e.aliases)}
+
+
+RX_REF = re.compile(trie_pattern_ref(_folded_names()))
+
+
 def candidates_ref(text: str, folded: str) -> list[tuple[int, int]]:
     """Every match of the scan, and inside each (not a closed name) a longer name at every token start."""
     ap = B.alias_pattern()
+    assert [m.span() for m in ap.rx.finditer(folded)] == [m.span() for m in RX_REF.finditer(folded)]
 
     def ok(a: int, b: int) -> bool:
         return B._RE_ONE_WORD.fullmatch(folded, a, b) is None or text[a:b] in ap.exact
