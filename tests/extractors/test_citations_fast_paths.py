@@ -1,5 +1,13 @@
 """The fast paths of :mod:`extractors.citations` agree with what they stand for.
 
+The title after a reference (:func:`citations._title_after`) is read by
+``RE_AFTER_TITLE_RUNS``, which tries the end of the title only before the
+characters where it can hold, and by ``RE_AFTER_TITLE`` (the reference) when
+its title runs past 300 characters.  Both must give the same match (span and
+groups) at every position after a symbol of the real corpus, on strings made
+of title pieces (hypothesis: "về", "V/v", blanks, line breaks before lower and
+upper case, every character the end reads, long runs) and on rows.
+
 The symbol trigger (``RE_SYM_TRIGGER``) opens with a digit class.  Written
 ``[\\d…]`` the stdlib engine looks each character's category up; spelled out
 as ranges (``_DECIMAL``, built from ``re`` at import) it tests a bitmap.  The
@@ -71,3 +79,50 @@ def test_rows(s, n):
 def test_corpus(path):
     text = corpus_text(path)
     assert spans(C.RE_SYM_TRIGGER, text) == spans(RE_SYM_TRIGGER_REF, text)
+
+
+# ---------------------------------------------------------------- the title after a reference
+
+def title_key(m):
+    return None if m is None else (m.span(), m.groups())
+
+
+def check_title(text: str, pos: int = 0) -> None:
+    assert title_key(C._title_after(text, pos)) == title_key(C.RE_AFTER_TITLE.match(text, pos))
+
+
+LONG = "phát huy vai trò giám sát của Mặt trận Tổ quốc " * 8  # ~380 characters without an end
+TITLE_PIECES = ("về ", "Về ", "về việc ", "V/v ", "v/v", ", ", ": ", " ", "  ", "\t", "\n", "\n ", "\n\n", ";", ".",
+                ". ", ".\n", "(", "(sau đây gọi tắt", "(gọi tắt", ")", "“", "”", "\"", "*", "ban hành Quy chế",
+                "tăng cường", "Đảng", "x", "ab", "1.2", LONG, "a" * 60, "A" * 55 + "\nb")
+
+
+@MANY
+@given(st.lists(st.sampled_from(TITLE_PIECES + tuple(ODD)), max_size=14).map("".join), st.integers(0, 6))
+def test_the_title_runs_find_what_the_reference_finds(s, pos):
+    check_title(s, min(pos, len(s)))
+
+
+@pytest.mark.parametrize("s", [
+    " về việc ban hành Quy chế; và",
+    " về tăng cường công tác. Tiếp",
+    " về việc thực hiện\nquy chế dân chủ (sau đây gọi tắt là Quy chế)",
+    " về " + LONG + "; và",                      # too long: the reference decides (no title)
+    " về " + LONG[:290] + "; và",                # just short enough
+    " về " + LONG[:296] + " ; và",               # the end after 300 characters of title, then blanks
+    ", V/v xây dựng Đề án",                      # the end of the text ends it
+    " “Dân vận khéo”",                           # quoted
+    " về;",                                      # must not match: no title
+    " tại Hội nghị",                             # must not match
+    "",
+])
+def test_title_rows(s):
+    check_title(s)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_title_corpus(path):
+    text = corpus_text(path)
+    for m in C.RE_SYM.finditer(text):
+        for pos in (m.end(), m.end() + 1):
+            check_title(text, min(pos, len(text)))
