@@ -165,12 +165,17 @@ _LAW_NAME = r"(?:(?!,\s*\p{Lu}|\s(?:số|ngày|của|và|đã|được|theo)\s)[
 # Symbols are found first (a cheap scan: they start with a digit); the kind
 # phrase before each is then matched backwards from the symbol, so the big
 # kind alternation runs on a short window instead of at every position.
-RE_BEFORE = regex.compile(
-    rf"(?r)(?:{B}(?P<lkind>{_LAW_HEAD})\s+(?P<lname>\p{{Lu}}{_LAW_NAME}{{1,100}}?)\s+(?i:số)\s*:?\s*"
-    rf"|{B}(?P<kind>{KIND})\s+(?:(?i:số)\s*:?\s*)?"
-    rf"|{B}(?P<so>(?i:số))\s*:?\s*)\Z",
-    regex.V1,
-)
+_BEFORE_LAW = rf"{B}(?P<lkind>{_LAW_HEAD})\s+(?P<lname>\p{{Lu}}{_LAW_NAME}{{1,100}}?)\s+(?i:số)\s*:?\s*"
+_BEFORE_KIND = rf"{B}(?P<kind>{KIND})\s+(?:(?i:số)\s*:?\s*)?"
+_BEFORE_SO = rf"{B}(?P<so>(?i:số))\s*:?\s*"
+RE_BEFORE = regex.compile(rf"(?r)(?:{_BEFORE_LAW}|{_BEFORE_KIND}|{_BEFORE_SO})\Z", regex.V1)
+# The law branch, a lazy name read backwards, costs four times the others
+# together, and a window holds a law kind (its last word: "Luật", "luật",
+# "lệnh") once in a dozen: elsewhere RE_BEFORE is tried without it.  The
+# branch's groups stay, never matched, for the code that reads them.
+_LAW_WORDS = tuple(sorted({k.split()[-1] for k in LAW_KINDS}))
+RE_BEFORE_NO_LAW = regex.compile(
+    rf"(?r)(?:(?P<lkind>(?!))(?P<lname>)|{_BEFORE_KIND}|{_BEFORE_SO})\Z", regex.V1)
 RE_SYM = regex.compile(SYMBOL, regex.V1)
 # Where a symbol can start (a superset, found by a C-speed scan; RE_SYM is
 # then tried only there): the start of a run of at most five digits, then a
@@ -367,6 +372,14 @@ def _scan(pattern: regex.Pattern, trigger: re.Pattern, text: str):
             yield m
 
 
+def _kind_before(text: str, start: int) -> regex.Match | None:
+    """``RE_BEFORE.search`` of the window before a symbol starting at ``start``,
+    without the law branch where the window holds no law kind (RE_BEFORE_NO_LAW)."""
+    lo = max(0, start - BEFORE_WINDOW)
+    law = any(text.find(w, lo, start) >= 0 for w in _LAW_WORDS)
+    return (RE_BEFORE if law else RE_BEFORE_NO_LAW).search(text, lo, start)
+
+
 def _title_after(text: str, pos: int) -> regex.Match | None:
     """``RE_AFTER_TITLE.match(text, pos)``, by RE_AFTER_TITLE_RUNS where its title is short enough.
 
@@ -468,7 +481,7 @@ def find_citations(doc: Document) -> list[Citation]:
     spans: list[tuple[int, int]] = []
     for m in _scan(RE_SYM, RE_SYM_TRIGGER, text):
         sym = symbol_from_match(m)
-        k = RE_BEFORE.search(text, max(0, m.start() - BEFORE_WINDOW), m.start())
+        k = _kind_before(text, m.start())
         kind_written = k and (k.group("kind") or k.group("lkind"))
         if sym.single_code and not kind_written:
             continue  # "5/TTr" alone is too weak; after a kind word it is a symbol

@@ -8,6 +8,12 @@ groups) at every position after a symbol of the real corpus, on strings made
 of title pieces (hypothesis: "về", "V/v", blanks, line breaks before lower and
 upper case, every character the end reads, long runs) and on rows.
 
+The kind phrase before a symbol (:func:`citations._kind_before`) is read
+without RE_BEFORE's law branch where the window holds no law kind's last word
+("Luật", "luật", "lệnh"): it must give what ``RE_BEFORE.search`` gives (span
+and groups), on strings of kind words, law names and "số" (hypothesis), on
+rows, and before every symbol of the real corpus.
+
 The symbol trigger (``RE_SYM_TRIGGER``) opens with a digit class.  Written
 ``[\\d…]`` the stdlib engine looks each character's category up; spelled out
 as ranges (``_DECIMAL``, built from ``re`` at import) it tests a bitmap.  The
@@ -126,3 +132,48 @@ def test_title_corpus(path):
     for m in C.RE_SYM.finditer(text):
         for pos in (m.end(), m.end() + 1):
             check_title(text, min(pos, len(text)))
+
+
+# ---------------------------------------------------------------- the kind phrase before a symbol
+
+def check_before(text: str) -> None:
+    """The window before a symbol placed at the end of ``text``."""
+    n = len(text)
+    ref = C.RE_BEFORE.search(text, max(0, n - C.BEFORE_WINDOW), n)
+    assert title_key(C._kind_before(text, n)) == title_key(ref)
+
+
+BEFORE_PIECES = ("Luật ", "luật ", "Bộ luật ", "Bộ  luật ", "Pháp lệnh ", "Pháp\nlệnh ", "lệnh ", "Mặt trận Tổ quốc ",
+                 "Việt Nam ", "Cán bộ, công chức ", "số ", "Số ", "số: ", "SỐ:", "số", "Quyết định ", "quyết định ",
+                 "Nghị quyết ", "Thông báo Kết luận ", "Kế hoạch ", "Chỉ thị liên tịch ", "Hướng dẫn ", "và ", "của ",
+                 "theo ", ", ", "; ", "(", "“", "x", " ", "\n", "LUẬT ", "Luậtx ", "1")
+
+
+@MANY
+@given(st.lists(st.sampled_from(BEFORE_PIECES + tuple(ODD)), max_size=16).map("".join))
+def test_the_kind_before_is_the_reference(s):
+    check_before(s)
+
+
+@pytest.mark.parametrize("s, kind", [
+    ("Căn cứ Luật Mặt trận Tổ quốc Việt Nam số ", "Luật"),
+    ("theo Bộ luật Lao động số: ", "Bộ luật"),
+    ("Pháp lệnh Thi đua số ", "Pháp lệnh"),
+    ("Pháp lệnh Dân số số ", None),           # "số" inside the name: only the bare "số"
+    ("Thực hiện Quyết định số ", None),
+    ("Luật sư tham gia; Kế hoạch số ", None),    # a law word in the window, the kind after it
+    ("Theo số ", None),
+    ("Không có gì ", None),                      # must not match
+    ("", None),
+])
+def test_before_rows(s, kind):
+    check_before(s)
+    k = C._kind_before(s, len(s))
+    assert (k.group("lkind") if k else None) == kind
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_before_corpus(path):
+    text = corpus_text(path)
+    for m in C.RE_SYM.finditer(text):
+        check_before(text[:m.start()])
