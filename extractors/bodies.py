@@ -20,8 +20,10 @@ import csv
 import heapq
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -622,7 +624,8 @@ def doc_mention_spans(doc: "Document", end: int | None = None) -> list[tuple[int
     if end == 0:
         return []
     if shareable and text[end - 1] == "\n":
-        return _after(text[:end], [(a, b) for a, b in chosen if b < end])
+        # the chosen matches do not overlap: their ends increase with their starts
+        return _after(text[:end], chosen[:bisect_left(chosen, end, key=itemgetter(1))])
     return _mention_spans(text[:end])
 
 

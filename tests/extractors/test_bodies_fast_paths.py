@@ -10,6 +10,8 @@ The mention scan (:func:`bodies._chosen`) takes four shortcuts:
 * it settles each group of overlapping candidates on its own and takes a
   candidate that overlaps none as it is, rather than running every candidate
   through one heap;
+* a prefix of a document ending after a line break shares the document's
+  scan (:func:`bodies.doc_mention_spans`), its matches cut by a bisection;
 * the level words after a name (``_RE_AFTER``, a ``regex`` pattern) are
   looked for only where a stdlib copy of the pattern (``_RE_AFTER_CAND``) says
   they may be.
@@ -33,6 +35,7 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from extractors import bodies as B  # noqa: E402
+from extractors.document import Document  # noqa: E402
 from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, corpus_text  # noqa: E402
 
 
@@ -246,3 +249,14 @@ def test_rows(text, expected):
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
 def test_corpus(path):
     check(corpus_text(path))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_a_prefix_shares_the_scan_of_its_document(path):
+    """``doc_mention_spans(doc, end)`` is ``mention_spans(text[:end])``, for ends after a line break and not."""
+    text = corpus_text(path)
+    doc = Document.from_text(text)
+    text = doc.text
+    ends = [i + 1 for i, c in enumerate(text) if c == "\n"][::7] + [len(text) // 3, len(text) // 2 + 1]
+    for end in ends:
+        assert B.doc_mention_spans(doc, end) == B._mention_spans(text[:end]), end
