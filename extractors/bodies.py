@@ -20,8 +20,10 @@ import csv
 import heapq
 import re
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -317,10 +319,16 @@ def new_tones(s: str) -> str:
 
 def fold_for_match(s: str) -> str:
     """Lower case and new tone placement, with ``len`` and every offset kept."""
+    return _fold_for_match(s)[0]
+
+
+def _fold_for_match(s: str) -> tuple[str, bool]:
+    """:func:`fold_for_match`, and whether it had to go char by char (``s.lower()`` is longer)."""
     low = s.lower()
-    if len(low) != len(s):  # "İ" lower-cases to two characters: fold char by char
+    by_char = len(low) != len(s)
+    if by_char:  # "İ" lower-cases to two characters: fold char by char
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
-    return new_tones(low)
+    return new_tones(low), by_char
 
 
 @dataclass(frozen=True)
@@ -330,6 +338,52 @@ class AliasPattern:
     # names inside which no longer name can start ("sở y tế"; not "ban dân vận
     # tỉnh" where "tỉnh ủy" may start): the scan needs no second look inside them
     closed: frozenset[str]
+    # every proper prefix of every string the pattern can match ("ban dân v"):
+    # a name can start inside a match and run past its end only where the rest
+    # of the match is one of these
+    partial: frozenset[str] = frozenset()
+    _shapes: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def shape(self, match: str) -> tuple[bool, tuple[int, ...]]:
+        """(is one word, offsets where a longer name may start inside ``match``), once per string.
+
+        The scan meets the same few hundred names over and over: what it must
+        check inside each is worked out on first sight.  An offset is a token
+        start (as :data:`_RE_TOKEN_START` finds them) whose rest of ``match`` is
+        in :attr:`partial`; a name starting elsewhere cannot run past the end.
+
+        >>> alias_pattern().shape("ban dân vận tỉnh")
+        (False, (12,))
+        """
+        shape = self._shapes.get(match)
+        if shape is None:
+            one_word = _RE_ONE_WORD.fullmatch(match) is not None
+            inner = () if match in self.closed else tuple(
+                t.start() for t in _RE_TOKEN_START.finditer(match, 1) if match[t.start():] in self.partial)
+            shape = self._shapes[match] = (one_word, inner)
+        return shape
+
+
+def _join(prev_word: bool, word: bool) -> str:
+    """What the pattern allows between two tokens of a name: words are one space
+    apart; a dash, comma or "&" may touch its neighbours ("lđ-tb&xh", "lđ - tb & xh")."""
+    return " " if word and prev_word else " ?"
+
+
+def _spellings(name: str) -> list[str]:
+    """Every string the alias pattern matches for ``name``: its tokens joined as :func:`_join` allows.
+
+    >>> _spellings("sở lđ-tb")
+    ['sở lđ-tb', 'sở lđ- tb', 'sở lđ -tb', 'sở lđ - tb']
+    """
+    out = [""]
+    prev_word = None
+    for tok in _RE_TOKEN.findall(name):
+        word = _RE_ONE_WORD.match(tok) is not None
+        joins = ("",) if prev_word is None else (" ",) if _join(prev_word, word) == " " else ("", " ")
+        out = [s + j + tok for s in out for j in joins]
+        prev_word = word
+    return out
 
 
 def _trie_pattern(names) -> str:
@@ -345,24 +399,24 @@ def _trie_pattern(names) -> str:
         # a longer token first: "tt.hđnd" before "tt"
         for tok in sorted((k for k in node if k), key=lambda k: (-len(k), k)):
             word = _RE_ONE_WORD.match(tok) is not None
-            # words are one space apart; a dash, comma or "&" may touch its neighbours
-            join = " " if word and prev_word else " ?"
-            alts.append(join + re.escape(tok) + emit(node[tok], word))
+            alts.append(_join(prev_word, word) + re.escape(tok) + emit(node[tok], word))
         if "" in node:  # a name ends here: a word must end too
             alts.append(r"(?!\w)" if prev_word else "")
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     # The first tokens, grouped by their first letter, which opens the pattern:
     # ``re`` then skips to candidate letters.  That a name starts a word is
-    # checked after the letter ("(?<!\w.)").
+    # checked after its first token ("ban(?<!\w.{3})"), not after its first
+    # letter: most letters the scan stops at are inside a word, and fail on the
+    # token's next letters at once, a little faster than on the look-behind.
     by_first: dict[str, list[str]] = {}
     for tok in sorted((k for k in trie if k), key=lambda k: (-len(k), k)):
         word = _RE_ONE_WORD.match(tok) is not None
-        by_first.setdefault(tok[0], []).append(re.escape(tok[1:]) + emit(trie[tok], word))
+        starts_word = rf"(?<!\w.{{{len(tok)}}})" if word else ""
+        by_first.setdefault(tok[0], []).append(re.escape(tok[1:]) + starts_word + emit(trie[tok], word))
     alts = []
     for ch, rests in sorted(by_first.items()):
-        head = re.escape(ch) + (r"(?<!\w.)" if _RE_ONE_WORD.match(ch) else "")
-        alts.append(head + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"))
+        alts.append(re.escape(ch) + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"))
     return "(?:" + "|".join(alts) + ")"
 
 
@@ -383,7 +437,8 @@ def alias_pattern() -> AliasPattern:
     for n, t in toks.items():
         if not any(" ".join(t[i:]) in prefixes for i in range(1, len(t))):
             closed.update((n, " ".join(t)))
-    return AliasPattern(re.compile(_trie_pattern(names)), frozenset(exact), frozenset(closed))
+    partial = {s[:i] for n in names for s in _spellings(n) for i in range(1, len(s))}
+    return AliasPattern(re.compile(_trie_pattern(names)), frozenset(exact), frozenset(closed), frozenset(partial))
 
 
 def warm_up() -> None:
@@ -415,6 +470,10 @@ def phrase_matcher(vocab):
 _RE_AFTER = regex.compile(
     r"(?:\s+(?:Việt\s+Nam|VN))?\s+(?:(?:cấp\s+)?(?:tỉnh|xã|phường|huyện|thôn|cơ\s+sở|thành\s+phố)|các\s+cấp|cùng\s+cấp|Tỉnh\s+ủy|Trung\s+ương|TW)\b"
 )
+# A quick "no" for it: the same pattern in stdlib ``re`` without the closing
+# ``\b``.  It matches wherever _RE_AFTER does (every blank to ``regex`` is one
+# to ``re``), and ``re`` says no sooner, which it does after 5 names in 6.
+_RE_AFTER_CAND = re.compile(_RE_AFTER.pattern.removesuffix(r"\b"))
 
 
 def mention_spans(text: str) -> list[tuple[int, int]]:
@@ -444,37 +503,78 @@ def _mention_spans(text: str) -> list[tuple[int, int]]:
 
 
 
+def _candidates(text: str, folded: str) -> list[tuple[int, int]]:
+    """Every gazetteer match the scan of ``folded`` meets, as ``(start, end)``.
+
+    The leftmost-first scan, plus, inside each match, the longer names that
+    start there and run past its end (the scan resumes after a match and would
+    miss them).  Only the offsets :meth:`AliasPattern.shape` gives are tried:
+    elsewhere no name can run past the end, and trying every token start cost
+    as much as the scan itself.
+    """
+    ap = alias_pattern()
+    rx, exact, shape = ap.rx, ap.exact, ap.shape
+    cands: list[tuple[int, int]] = []
+    for m in rx.finditer(folded):
+        a, b = span = m.span()
+        one_word, inner = shape(m.group())
+        if not one_word or text[a:b] in exact:
+            cands.append(span)
+        for off in inner:
+            m2 = rx.match(folded, a + off)
+            if m2 is not None and m2.end() > b:
+                a2, b2 = span2 = m2.span()
+                if not shape(m2.group())[0] or text[a2:b2] in exact:
+                    cands.append(span2)
+    return cands
+
+
 def _chosen(text: str, folded: str) -> list[tuple[int, int]]:
-    """The chosen gazetteer matches of ``text`` (folded copy ``folded``), sorted, before level words."""
+    """The chosen gazetteer matches of ``text`` (folded copy ``folded``), sorted, before level words.
+
+    Only candidates that overlap compete (see :func:`_choose`), and most overlap
+    none: those are taken as they are, each group of overlapping ones is
+    settled on its own.  Groups share no character, so the choice in one never
+    bears on another.
+    """
+    spans = sorted(_candidates(text, folded))  # found nearly in order: the sort is cheap
+    chosen: list[tuple[int, int]] = []
+    i, n = 0, len(spans)
+    while i < n:
+        j, end = i + 1, spans[i][1]
+        while j < n and spans[j][0] < end:  # a group: each span overlaps the ones before it
+            end = max(end, spans[j][1])
+            j += 1
+        if j == i + 1:
+            chosen.append(spans[i])
+        else:
+            chosen.extend(_choose(text, folded, spans[i:j]))
+        i = j
+    return chosen
+
+
+def _choose(text: str, folded: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The matches kept out of overlapping ``spans``, sorted.
+
+    Longest first, then leftmost (spaCy's filter_spans); a name that overlaps
+    a longer one gives way to the longest shorter name at its start ("MTTQ" of
+    "MTTQ và các đoàn thể chính trị - xã hội").
+    """
     ap = alias_pattern()
     rx, one_word, exact = ap.rx, _RE_ONE_WORD, ap.exact
 
     def ok(a: int, b: int) -> bool:
         return one_word.fullmatch(folded, a, b) is None or text[a:b] in exact
 
-    cands: list[tuple[int, int, int]] = []
-    closed = ap.closed
-    for m in rx.finditer(folded):
-        a, b = m.span()
-        if ok(a, b):
-            cands.append((a - b, a, b))
-        if m.group() in closed:
-            continue
-        # the scan resumes after b: a name starting inside this one may run further
-        for t in _RE_TOKEN_START.finditer(folded, a + 1, b):
-            m2 = rx.match(folded, t.start())
-            if m2 and m2.end() > b and ok(*m2.span()):
-                cands.append((m2.start() - m2.end(), *m2.span()))
-    # longest first, then leftmost (spaCy's filter_spans); a name that overlaps
-    # a longer one gives way to the longest shorter name at its start
-    # ("MTTQ" of "MTTQ và các đoàn thể chính trị - xã hội")
+    cands = [(a - b, a, b) for a, b in spans]
     heapq.heapify(cands)
-    taken = bytearray(len(text))
+    base = spans[0][0]
+    taken = bytearray(max(b for _, b in spans) - base)
     chosen = []
     while cands:
         _, a, b = heapq.heappop(cands)
-        if taken.find(1, a, b) < 0:  # nothing taken in [a, b)
-            taken[a:b] = b"\x01" * (b - a)
+        if taken.find(1, a - base, b - base) < 0:  # nothing taken in [a, b)
+            taken[a - base : b - base] = b"\x01" * (b - a)
             chosen.append((a, b))
             continue
         for e in sorted((t.end() for t in _RE_TOKEN.finditer(folded, a, b)), reverse=True):
@@ -489,7 +589,7 @@ def _after(text: str, chosen: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The chosen matches with the level words written after them, overlaps dropped."""
     out: list[tuple[int, int]] = []
     for a, b in chosen:
-        m = _RE_AFTER.match(text, b)
+        m = _RE_AFTER_CAND.match(text, b) and _RE_AFTER.match(text, b)
         if m:
             b = m.end()
         if out and a < out[-1][1]:
@@ -513,10 +613,10 @@ def doc_mention_spans(doc: "Document", end: int | None = None) -> list[tuple[int
     end = n if end is None else min(end, n)
     cache = doc.__dict__.get("_bodies_scan")  # Document is frozen: set through __dict__
     if cache is None:
-        folded = fold_for_match(text)
+        folded, by_char = _fold_for_match(text)
         # "İ" lower-cases to two characters: then the fold goes char by char and may
         # differ from a prefix's own fold, which is not shared
-        cache = (_chosen(text, folded), len(text.lower()) == n)
+        cache = (_chosen(text, folded), not by_char)
         doc.__dict__["_bodies_scan"] = cache
     chosen, shareable = cache
     if end == n:
@@ -524,7 +624,8 @@ def doc_mention_spans(doc: "Document", end: int | None = None) -> list[tuple[int
     if end == 0:
         return []
     if shareable and text[end - 1] == "\n":
-        return _after(text[:end], [(a, b) for a, b in chosen if b < end])
+        # the chosen matches do not overlap: their ends increase with their starts
+        return _after(text[:end], chosen[:bisect_left(chosen, end, key=itemgetter(1))])
     return _mention_spans(text[:end])
 
 

@@ -1,0 +1,262 @@
+"""The fast paths of :mod:`extractors.bodies` agree with the plain steps they stand for.
+
+The mention scan (:func:`bodies._chosen`) takes four shortcuts:
+
+* the alias pattern checks that a name starts a word after the name's first
+  token, not after its first letter;
+* inside a match it tries a longer name only at the offsets
+  :meth:`AliasPattern.shape` gives (where the rest of the match is a prefix of
+  some name's spelling), not at every token start;
+* it settles each group of overlapping candidates on its own and takes a
+  candidate that overlaps none as it is, rather than running every candidate
+  through one heap;
+* a prefix of a document ending after a line break shares the document's
+  scan (:func:`bodies.doc_mention_spans`), its matches cut by a bisection;
+* the level words after a name (``_RE_AFTER``, a ``regex`` pattern) are
+  looked for only where a stdlib copy of the pattern (``_RE_AFTER_CAND``) says
+  they may be.
+
+The references below are the steps as they were written before: the
+look-behind after the first letter, every token start tried, one heap over all
+candidates, ``_RE_AFTER`` tried after every name.  They are checked against the fast paths three ways: a hypothesis
+property over strings made of gazetteer names (cut, joined, in other cases,
+with blanks, dashes and the odd letters), a table of rows pinned to what the
+reference finds, and every document of ``corpora/`` and ``tests/data/extra/``.
+"""
+from __future__ import annotations
+
+import heapq
+import re
+
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from extractors import bodies as B  # noqa: E402
+from extractors.document import Document  # noqa: E402
+from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, corpus_text  # noqa: E402
+
+
+# ---------------------------------------------------------------- the references, plainly
+
+def trie_pattern_ref(names) -> str:
+    """The alias pattern as it was built before: "(?<!\\w.)" right after a name's first letter."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for tok in B._RE_TOKEN.findall(name):
+            node = node.setdefault(tok, {})
+        node[""] = {}
+
+    def emit(node: dict, prev_word: bool) -> str:
+        alts = []
+        for tok in sorted((k for k in node if k), key=lambda k: (-len(k), k)):
+            word = B._RE_ONE_WORD.match(tok) is not None
+            join = " " if word and prev_word else " ?"
+            alts.append(join + re.escape(tok) + emit(node[tok], word))
+        if "" in node:
+            alts.append(r"(?!\w)" if prev_word else "")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    by_first: dict[str, list[str]] = {}
+    for tok in sorted((k for k in trie if k), key=lambda k: (-len(k), k)):
+        word = B._RE_ONE_WORD.match(tok) is not None
+        by_first.setdefault(tok[0], []).append(re.escape(tok[1:]) + emit(trie[tok], word))
+    alts = []
+    for ch, rests in sorted(by_first.items()):
+        head = re.escape(ch) + (r"(?<!\w.)" if B._RE_ONE_WORD.match(ch) else "")
+        alts.append(head + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"))
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _folded_names() -> set[str]:
+    return {B.fold_for_match(B.clean(a)) for e in B.gazetteer().entries for a in (e.canonical, *e.aliases)}
+
+
+RX_REF = re.compile(trie_pattern_ref(_folded_names()))
+
+
+def candidates_ref(text: str, folded: str) -> list[tuple[int, int]]:
+    """Every match of the scan, and inside each (not a closed name) a longer name at every token start."""
+    ap = B.alias_pattern()
+    assert [m.span() for m in ap.rx.finditer(folded)] == [m.span() for m in RX_REF.finditer(folded)]
+
+    def ok(a: int, b: int) -> bool:
+        return B._RE_ONE_WORD.fullmatch(folded, a, b) is None or text[a:b] in ap.exact
+
+    out = []
+    for m in ap.rx.finditer(folded):
+        a, b = m.span()
+        if ok(a, b):
+            out.append((a, b))
+        if m.group() in ap.closed:
+            continue
+        for t in B._RE_TOKEN_START.finditer(folded, a + 1, b):
+            m2 = ap.rx.match(folded, t.start())
+            if m2 and m2.end() > b and ok(*m2.span()):
+                out.append(m2.span())
+    return out
+
+
+def chosen_ref(text: str, folded: str) -> list[tuple[int, int]]:
+    """One heap over every candidate, longest first, then leftmost."""
+    ap = B.alias_pattern()
+
+    def ok(a: int, b: int) -> bool:
+        return B._RE_ONE_WORD.fullmatch(folded, a, b) is None or text[a:b] in ap.exact
+
+    cands = [(a - b, a, b) for a, b in candidates_ref(text, folded)]
+    heapq.heapify(cands)
+    taken = bytearray(len(text))
+    chosen = []
+    while cands:
+        _, a, b = heapq.heappop(cands)
+        if taken.find(1, a, b) < 0:
+            taken[a:b] = b"\x01" * (b - a)
+            chosen.append((a, b))
+            continue
+        for e in sorted((t.end() for t in B._RE_TOKEN.finditer(folded, a, b)), reverse=True):
+            if e < b and ap.rx.fullmatch(folded, a, e) and ok(a, e):
+                heapq.heappush(cands, (a - e, a, e))
+                break
+    return sorted(chosen)
+
+
+def after_ref(text: str, chosen: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in chosen:
+        m = B._RE_AFTER.match(text, b)
+        if m:
+            b = m.end()
+        if out and a < out[-1][1]:
+            continue
+        out.append((a, b))
+    return out
+
+
+def check(text: str) -> None:
+    folded = B.fold_for_match(text)
+    assert sorted(B._candidates(text, folded)) == sorted(candidates_ref(text, folded))
+    chosen = B._chosen(text, folded)
+    assert chosen == chosen_ref(text, folded)
+    assert B._after(text, chosen) == after_ref(text, chosen)
+
+
+# ---------------------------------------------------------------- the alphabet
+
+def _names() -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for e in B.gazetteer().entries:
+        for a in (e.canonical, *e.aliases):
+            out[B.clean(a)] = None
+    return tuple(out)
+
+
+NAMES = _names()
+# Pieces of names: a name cut after each of its words, so that one name's head
+# meets another's tail ("Ban Dân vận" + "Tỉnh ủy"), and the level words.
+HEADS = tuple(dict.fromkeys(" ".join(n.split()[:i]) for n in NAMES for i in range(1, len(n.split()))))
+LEVEL_WORDS = ("tỉnh", "Tỉnh ủy", "cấp xã", "cấp  tỉnh", "các cấp", "cùng cấp", "Trung ương", "TW", "Việt Nam",
+               "VN", "thành phố", "cơ sở", "thôn", "huyện", "phường", "xã", "tỉnhx", "Tỉnh\tủy")
+SEPS = (" ", " ", " ", "  ", "\t", "\n", "\n\n", ", ", "; ", " và ", " - ", "-", " -", "- ", "&", " & ", "/", "(", ")",
+        ".", "\xa0", "\x1c", "\u3000", "“", "”", "\"")
+ATOMS = tuple(ODD) + ("Uỷ", "hoà", "İ", "x", "tổ", "1", "2025")
+
+
+def _cased(draw, s: str) -> str:
+    how = draw(st.integers(0, 5))
+    return s.upper() if how == 0 else s.lower() if how == 1 else s.title() if how == 2 else s
+
+
+@st.composite
+def name_texts(draw) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.integers(0, 5))
+        if kind <= 1:
+            parts.append(_cased(draw, draw(st.sampled_from(NAMES))))
+        elif kind == 2:
+            parts.append(_cased(draw, draw(st.sampled_from(HEADS))))
+        elif kind == 3:
+            parts.append(draw(st.sampled_from(LEVEL_WORDS)))
+        elif kind == 4:
+            parts.append(draw(st.sampled_from(ATOMS)))
+        else:
+            name = draw(st.sampled_from(NAMES))  # a name with its spaces changed
+            parts.append(name.replace(" ", draw(st.sampled_from(["", "  ", "\t", " - ", "-"])), 1))
+        parts.append(draw(st.sampled_from(SEPS)))
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- properties
+
+@MANY
+@given(name_texts())
+def test_the_scan_finds_what_the_reference_finds(text):
+    check(text)
+
+
+@MANY
+@given(st.lists(st.sampled_from(tuple("ubndTNx") + LEVEL_WORDS + SEPS), max_size=12).map("".join),
+       st.integers(0, 40))
+def test_the_level_word_candidate_never_misses(text, at):
+    if B._RE_AFTER.match(text, at):
+        assert B._RE_AFTER_CAND.match(text, at)
+
+
+def test_every_name_spelling_is_a_match_of_the_pattern():
+    # :attr:`AliasPattern.partial` is built from the spellings: each must be a
+    # match of the pattern, or the pattern matches more than they say
+    ap = B.alias_pattern()
+    for n in NAMES:
+        for s in B._spellings(B.fold_for_match(n)):
+            assert ap.rx.fullmatch(s), s
+
+
+# ---------------------------------------------------------------- rows
+
+ROWS = [
+    # a longer name starting inside a match and running past it
+    ("Ban Dân vận Tỉnh ủy chủ trì", ["Ban Dân vận Tỉnh ủy"]),
+    ("ban dân vận tỉnh ủy", ["ban dân vận tỉnh ủy"]),
+    # overlapping names: the longest wins, a shorter one gives way to the longest name at its start
+    ("Ban Thường vụ Tỉnh ủy đối với MTTQ và các đoàn thể chính trị - xã hội.",
+     ["Ban Thường vụ Tỉnh ủy", "MTTQ", "các đoàn thể chính trị - xã hội"]),
+    ("Sở Lao động-Thương binh và Xã hội; Sở LĐ - TB&XH", ["Sở Lao động-Thương binh và Xã hội", "Sở LĐ - TB&XH"]),
+    ("Uỷ ban MTTQ tỉnh và Hội LHPN", ["Uỷ ban MTTQ tỉnh", "Hội LHPN"]),
+    ("Bí thư chi bộ thôn, tổ dân phố tổ chức giao ban", ["chi bộ thôn"]),
+    # level words after a name, and the ones that are not
+    ("UBND cấp xã và UBND các cấp", ["UBND cấp xã", "UBND các cấp"]),
+    ("Sở Y tế tỉnhx", ["Sở Y tế"]),
+    ("Sở Y tế\x1ctỉnh", ["Sở Y tế"]),
+    # must not match
+    ("Gửi báo cáo kết quả, đoàn viên tham gia", []),
+    ("Sởi, UBNDX", []),
+    ("", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", ROWS)
+def test_rows(text, expected):
+    check(text)
+    assert [text[a:b] for a, b in B._mention_spans(text)] == expected
+
+
+# ---------------------------------------------------------------- the real corpus
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_corpus(path):
+    check(corpus_text(path))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_a_prefix_shares_the_scan_of_its_document(path):
+    """``doc_mention_spans(doc, end)`` is ``mention_spans(text[:end])``, for ends after a line break and not."""
+    text = corpus_text(path)
+    doc = Document.from_text(text)
+    text = doc.text
+    ends = [i + 1 for i, c in enumerate(text) if c == "\n"][::7] + [len(text) // 3, len(text) // 2 + 1]
+    for end in ends:
+        assert B.doc_mention_spans(doc, end) == B._mention_spans(text[:end]), end
