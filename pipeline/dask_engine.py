@@ -56,7 +56,7 @@ def map_tasks(tasks: list["Task"], *, scheduler: str | None = None, workers: int
 def _stream(client: Any, tasks: list["Task"]) -> Iterator[tuple[int, dict[str, Any]]]:
     from distributed import as_completed
 
-    from .runner import analyse_task
+    from .runner import worker_task
 
     threads = sum(client.nthreads().values()) or 1
     window = threads * IN_FLIGHT_PER_THREAD
@@ -65,7 +65,7 @@ def _stream(client: Any, tasks: list["Task"]) -> Iterator[tuple[int, dict[str, A
 
     def submit(i: int, task: "Task"):
         # pure=False: two documents with equal arguments are still two runs; the key names the document.
-        fut = client.submit(analyse_task, task, pure=False, key=f"vnpolicy-{i}-{task.key or 'nokey'}")
+        fut = client.submit(worker_task, task, pure=False, key=f"vnpolicy-{i}-{task.key or 'nokey'}")
         index_of[fut.key] = i
         return fut
 

@@ -262,3 +262,16 @@ def test_nested_values_are_json_text_in_the_tables(corpus_run, table, column):
     assert len(df) == len(expected) and any(expected)
     assert df[column].dtype != object
     assert [json_value(v) if isinstance(v, str) else None for v in df[column].tolist()] == expected
+
+
+def test_a_worker_is_readied_once_and_the_callers_process_is_left_alone(tmp_path):
+    import gc
+    import subprocess
+
+    code = ("import gc; from pipeline.runner import prepare_worker, WORKER_GC_THRESHOLD; "
+            "prepare_worker(); n = gc.get_freeze_count(); prepare_worker(); "
+            "assert gc.get_threshold() == WORKER_GC_THRESHOLD and n > 10000 and gc.get_freeze_count() == n, n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+    before = gc.get_threshold()
+    run([Path(__file__).resolve().parents[2] / "corpora"], tmp_path, workers=1, corpus_stages=False)
+    assert gc.get_threshold() == before
