@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from itertools import islice
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -136,7 +137,7 @@ def records_table(documents: list[dict[str, Any]], key: str) -> pd.DataFrame:
 
 
 def build_tables(documents: list[dict[str, Any]], skip: tuple[str, ...] = (),
-                 chunk: int = CHUNK_DOCUMENTS) -> dict[str, pd.DataFrame]:
+                 chunk: int = CHUNK_DOCUMENTS, workers: int | None = None) -> dict[str, pd.DataFrame]:
     """Every table in ONE pass over ``documents`` (each read from the cache once).
 
     Rows are gathered ``chunk`` documents at a time and turned into frames
@@ -146,34 +147,62 @@ def build_tables(documents: list[dict[str, Any]], skip: tuple[str, ...] = (),
     fragmented.  The chunks are then joined with the types inference gives
     the whole column (:func:`_join`), so the tables do not depend on ``chunk``.
 
+    A run's :class:`~pipeline.runner.DocumentSet` of at least
+    :data:`PARALLEL_TABLE_DOCUMENTS` is read by ``workers`` processes (default:
+    one per core), a chunk each at a time; the frames come back in order and
+    are joined the same way, so the tables do not depend on ``workers`` either.
+    The parsing garbage stays in the workers: this process receives only the
+    frames' Arrow buffers.
+
     ``skip``: record tables a later stage replaces anyway (left as empty placeholders, in their place).
     """
     names = ["documents", "sections", *(key for key in RECORD_KEYS if key not in skip)]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
-    acc = {name: _Columns() for name in names}
-
-    def flush() -> None:
-        for name in names:
-            if acc[name].n:
-                parts[name].append(acc[name].frame())
-                acc[name] = _Columns()
-
-    # A DocumentSet is read once, without pinning parsed documents through the stages after.
-    scan = documents.scan() if hasattr(documents, "scan") else documents
-    for i, d in enumerate(scan, 1):
-        acc["documents"].add(_document_row(d))
-        _add_sections(acc["sections"], d)
-        for key in names[2:]:
-            _add_records(acc[key], d, key)
-        del d
-        if i % chunk == 0:
-            flush()
-    flush()
+    for frames in _chunk_frames(documents, names, chunk, workers):
+        for name, frame in frames.items():
+            parts[name].append(frame)
     tables = {"documents": _join(parts.pop("documents")),
               "sections": _join(parts.pop("sections"), SECTION_COLUMNS)}
     for key in RECORD_KEYS:
         tables[key] = _join(parts.pop(key)) if key not in skip else pd.DataFrame()
     return tables
+
+
+# From this many documents on, a run's tables are gathered by worker processes.
+PARALLEL_TABLE_DOCUMENTS = 1000
+
+
+def _chunk_frames(documents, names: list[str], chunk: int, workers: int | None) -> Iterator[dict[str, pd.DataFrame]]:
+    """The frames of each chunk of ``chunk`` documents, in order (tables with no rows in a chunk left out)."""
+    from .runner import DocumentSet, default_workers
+
+    workers = workers or default_workers()
+    if isinstance(documents, DocumentSet) and len(documents) >= PARALLEL_TABLE_DOCUMENTS and workers > 1:
+        from multiprocessing import get_context
+        from concurrent.futures import ProcessPoolExecutor
+
+        spans = [(lo, min(lo + chunk, len(documents))) for lo in range(0, len(documents), chunk)]
+        # spawned, not forked: a forked child would appear to hold this process's memory
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            yield from pool.map(_frames_of, [documents[lo:hi] for lo, hi in spans], [names] * len(spans))
+        return
+    # A DocumentSet is read once, without pinning parsed documents through the stages after.
+    scan = documents.scan() if hasattr(documents, "scan") else iter(documents)
+    while frames := _frames_of(islice(scan, chunk), names):  # every document has a row in ``documents``
+        yield frames
+
+
+def _frames_of(documents: Iterable[dict[str, Any]], names: list[str]) -> dict[str, pd.DataFrame]:
+    """The rows of ``documents`` as one frame per table of ``names`` (those with rows)."""
+    acc = {name: _Columns() for name in names}
+    scan = documents.scan() if hasattr(documents, "scan") else documents
+    for d in scan:
+        acc["documents"].add(_document_row(d))
+        _add_sections(acc["sections"], d)
+        for key in names[2:]:
+            _add_records(acc[key], d, key)
+        del d
+    return {name: a.frame() for name, a in acc.items() if a.n}
 
 
 def _join(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:

@@ -275,3 +275,17 @@ def test_a_worker_is_readied_once_and_the_callers_process_is_left_alone(tmp_path
     before = gc.get_threshold()
     run([Path(__file__).resolve().parents[2] / "corpora"], tmp_path, workers=1, corpus_stages=False)
     assert gc.get_threshold() == before
+
+
+def test_tables_gathered_by_worker_processes_are_the_same(corpus_run, monkeypatch):
+    import pandas as pd
+
+    import pipeline.corpus as corpus
+
+    docs = corpus_run.documents
+    serial = corpus.build_tables(docs, workers=1)
+    monkeypatch.setattr(corpus, "PARALLEL_TABLE_DOCUMENTS", 2)
+    parallel = corpus.build_tables(docs, workers=2, chunk=2)  # several chunks, in two spawned processes
+    assert serial.keys() == parallel.keys()
+    for name, df in serial.items():
+        pd.testing.assert_frame_equal(df, parallel[name], check_exact=True, obj=name)
