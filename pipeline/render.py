@@ -450,8 +450,32 @@ def _conflicts(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
         c["anchor"] = anchor("r", c.get("key"))
         c["href"] = f"citations.html#{c['anchor']}"
         c["docs"] = sorted({x for side in c.get("sides") or [] for x in side.get("docs") or []})
+        c["detail"] = conflict_detail(c)
         out.append(c)
     return out
+
+
+def conflict_detail(c: dict[str, Any], limit: int = MAX_LISTED) -> str:
+    """A conflict's detail for a page: each side's documents, the first ``limit`` named.
+
+    The table's ``detail`` names every document on each side; for a document
+    cited by thousands that is a page-long line, repeated on each of their pages
+    (``tables/conflicts.csv`` keeps it whole).
+
+    >>> conflict_detail({"detail": "x", "sides": [{"value": "2013-12-12", "docs": ["a", "b", "c"]},
+    ...                                           {"value": "2013-12-21", "docs": ["d"]}]}, limit=2)
+    '2013-12-12 (a, b … +1) vs 2013-12-21 (d)'
+    """
+    sides = c.get("sides") or []
+    if len(sides) < 2 or all(len(side.get("docs") or []) <= limit for side in sides):
+        return show(c.get("detail"))
+    return " vs ".join(f"{show(side.get('value'))} ({_listed([str(x) for x in side.get('docs') or []], limit)})"
+                       for side in sides)
+
+
+def _listed(names: list[str], limit: int) -> str:
+    shown = names[:limit]
+    return ", ".join(shown) + (f" … +{len(names) - len(shown)}" if len(names) > len(shown) else "")
 
 
 def _snippet(context: str, needle: str) -> dict[str, str]:
@@ -1090,7 +1114,7 @@ def document_view(d: dict[str, Any], cite_keys, conflicts, docs, ocr: Iterable[d
     counts["bodies"] = sum(1 for s in spans if s.kind == "body")
     return {"doc": d["doc"], "info": docs.get(d["doc"], {"label": d["doc"]}), "metadata": md, "outline": outline,
             "text": highlight(text, spans), "tables": doc_tables, "counts": counts,
-            "conflicts": [c for c in conflicts if d["doc"] in c["docs"]],
+            "conflicts": [c for c in conflicts if "docs" not in c or d["doc"] in c["docs"]],  # or already this page's
             "footnotes": [{"mark": show(f.get("mark")), "text": show(f.get("body") or f.get("text"))} for f in d.get("footnotes") or []]}
 
 
@@ -1261,9 +1285,10 @@ def _render_into(folder: Path, tables: dict[str, pd.DataFrame], documents: Seque
     #    OCR slips and missing metadata gathered for the quality page, bounded.
     cite_keys = CitationKeys(tables.get("citations"), hrefs)
     conflicts_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for c in conflicts:  # their links were set by citation_index
+    for c in conflicts:  # their links were set by citation_index; a page needs only what it shows
+        shown = {k: c.get(k) for k in ("href", "symbol", "type", "detail")}
         for doc in c["docs"]:
-            conflicts_of[doc].append(c)
+            conflicts_of[doc].append(shown)
     found = _Findings(folder)
     tasks = ((doc, source, cite_keys.of(doc), conflicts_of.get(doc, [])) for doc, source in _page_sources(documents))
     try:
