@@ -512,7 +512,7 @@ class CitationTexts:
     citation of the corpus (or every document's text) in memory.
     """
 
-    def __init__(self, citations: pd.DataFrame | None, cache: int = 256) -> None:
+    def __init__(self, citations: pd.DataFrame | None, cache: int = 4096) -> None:
         self._pos: dict[Any, Any] = {}
         if citations is not None and not citations.empty and {"doc", "start", "text"} <= set(citations.columns):
             self._pos = citations.groupby("doc", sort=False).indices
@@ -1145,6 +1145,27 @@ class CitationKeys:
 
 # --- the site ---------------------------------------------------------------------
 
+class _Environment(jinja2.Environment):
+    """``x.name`` on a view dict looks the key up directly.
+
+    Jinja tries ``getattr(x, "name")`` first and falls back to ``x["name"]``; on a
+    dict, whose only attributes are its methods, the failed attribute lookup was
+    most of the time of a big page (millions of lookups for a national citation
+    index).  The result is the same: a method name still finds the method.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def environment(templates_dir: str | os.PathLike[str] | None = None) -> jinja2.Environment:
     """The jinja2 environment: user templates first, autoescaped, strict about undefined names."""
     user = templates_dir or os.environ.get("VNPOLICY_TEMPLATES")
@@ -1152,7 +1173,7 @@ def environment(templates_dir: str | os.PathLike[str] | None = None) -> jinja2.E
     if user:
         loaders.append(jinja2.FileSystemLoader(str(user)))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+    env = _Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              auto_reload=False, cache_size=-1)
     env.globals.update(KINDS=HIGHLIGHT_KINDS, doc_page=doc_page, anchor=anchor)
