@@ -126,7 +126,7 @@ def compare_targets(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
     df = pd.DataFrame(rows)
     # a target restated word for word (plan table, nhiệm vụ) is shown once per document
     df = df.drop_duplicates(subset=["doc", *KEY, "unit", "comparator", "value_min", "value_max", "indicator"])
-    df["comparable_group"] = df[list(KEY)].agg(" | ".join, axis=1)
+    df["comparable_group"] = df[KEY[0]].str.cat([df[k] for k in KEY[1:]], sep=" | ")  # all text, never missing
     df["n_docs_in_group"] = df.groupby("comparable_group")["doc"].transform("nunique").astype("int64")
     df["why_not_comparable"] = _why_not_all(df)
     # per topic: groups shared by several documents first, then the rows that stand alone
