@@ -66,13 +66,16 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as dicts with missing values as None (pandas gives NaN)."""
     if df.empty:
         return []
-    rows = df.to_dict("records")
-    for col in df.columns:
+    names = list(df.columns)
+    columns = []
+    for col in df.columns:  # column by column: to_dict boxes every cell of an Arrow column one at a time
+        values = df[col].tolist()
         mask = df[col].isna().to_numpy()
         if mask.any():  # NaN, NaT, pd.NA → None (lists, dicts and strings are never missing)
             for i in np.flatnonzero(mask).tolist():
-                rows[i][col] = None
-    return rows
+                values[i] = None
+        columns.append(values)
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def _missing(v: Any) -> bool:
