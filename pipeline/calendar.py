@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from icalendar import Calendar, Event, vRecur, vText
 
-from .store import json_value
+from .store import json_value, records
 
 RRULES: dict[str, dict[str, Any]] = {
     "yearly": {"freq": "yearly"},
@@ -263,4 +263,4 @@ def calendar_stage(tables: dict[str, Any], documents: list[dict[str, Any]], out,
 def _records(df, rows: int = 20_000) -> Iterator[dict[str, Any]]:
     """The rows of ``df`` as dicts, a slice at a time (a national corpus has hundreds of thousands)."""
     for lo in range(0, len(df), rows):
-        yield from df.iloc[lo:lo + rows].to_dict("records")
+        yield from records(df.iloc[lo:lo + rows])

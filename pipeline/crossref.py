@@ -25,14 +25,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import numpy as np
 import pandas as pd
 import regex
 
 from extractors.jurisdiction import fold, match_province
 from extractors.records import Status
 
-from .store import json_text
+from .store import json_text, records
 
 # First year of each national Party term (Đại hội toàn quốc); a provincial
 # congress sits a few months earlier, hence the local offset below.
@@ -60,22 +59,6 @@ def _year(value: Any) -> int | None:
 
 def _symbol_key(symbol: str) -> str:
     return symbol.upper().replace(" ", "")
-
-
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts with missing values as None (pandas gives NaN)."""
-    if df.empty:
-        return []
-    names = list(df.columns)
-    columns = []
-    for col in df.columns:  # column by column: to_dict boxes every cell of an Arrow column one at a time
-        values = df[col].tolist()
-        mask = df[col].isna().to_numpy()
-        if mask.any():  # NaN, NaT, pd.NA → None (lists, dicts and strings are never missing)
-            for i in np.flatnonzero(mask).tolist():
-                values[i] = None
-        columns.append(values)
-    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def _missing(v: Any) -> bool:

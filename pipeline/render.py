@@ -44,6 +44,7 @@ import pandas as pd
 import regex
 from markupsafe import Markup
 
+from .store import records
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_FILES = ("style.css", "site.js")
@@ -126,7 +127,7 @@ def rows(df: pd.DataFrame | None, raw: Iterable[str] = ()) -> list[dict[str, Any
     if df is None or df.empty:
         return []
     raw = set(raw)
-    return [{k: v if k in raw else obj(v) for k, v in r.items()} for r in df.to_dict("records")]
+    return [{k: v if k in raw else obj(v) for k, v in r.items()} for r in records(df)]
 
 
 def mentions_of(entry: dict[str, Any]) -> list[dict[str, Any]]:

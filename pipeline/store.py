@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -91,6 +92,22 @@ def json_value(v: Any) -> Any:
         except orjson.JSONDecodeError:
             return v
     return v
+
+
+def records(df) -> list[dict[str, Any]]:
+    """DataFrame rows as dicts with missing values as None (pandas gives NaN)."""
+    if df.empty:
+        return []
+    names = list(df.columns)
+    columns = []
+    for col in df.columns:  # column by column: to_dict boxes every cell of an Arrow column one at a time
+        values = df[col].tolist()
+        mask = df[col].isna().to_numpy()
+        if mask.any():  # NaN, NaT, pd.NA → None (lists, dicts and strings are never missing)
+            for i in np.flatnonzero(mask).tolist():
+                values[i] = None
+        columns.append(values)
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def _flat_json(v: Any) -> Any:
