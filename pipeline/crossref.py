@@ -31,7 +31,7 @@ import regex
 from extractors.jurisdiction import fold, match_province
 from extractors.records import Status
 
-from .store import json_text, records
+from .store import json_text, json_value, records
 
 # First year of each national Party term (Đại hội toàn quốc); a provincial
 # congress sits a few months earlier, hence the local offset below.
@@ -232,6 +232,7 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
     resolvers.append(corpus_resolver(documents))
     linked, link_reason = [], []
     for entry in records(registry):
+        entry = {k: v if k == "mentions" else json_value(v) for k, v in entry.items()}  # mentions stay JSON text
         res = None
         for resolve in resolvers:
             res = resolve(entry)
@@ -299,15 +300,17 @@ def _registry(rows: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> pd
             "term": next((m.get("term") for m in ms if m.get("term")), ""),
             "national": first["national"],
             "jurisdiction": first["jurisdiction"],
-            "dates": sorted(dates),
-            "date_sources": list(dates.values()),
-            "titles": sorted({m.get("title") for m in ms if m.get("title")}),
-            "citing_docs": dict(citing),
+            # nested values as JSON text, as in every table: one string per entry, where lists
+            # and dicts were Python objects outliving the mentions and fragmenting the heap
+            "dates": json_text(sorted(dates)),
+            "date_sources": json_text(list(dates.values())),
+            "titles": json_text(sorted({m.get("title") for m in ms if m.get("title")})),
+            "citing_docs": json_text(dict(citing)),
             "n_citing_docs": len(citing),
             "n_mentions": len(ms),
-            "mentions": json_text(contexts),  # one string per entry, not a dict per mention
-            "roles": dict(Counter(m.get("role") or "" for m in ms)),
-            "mention_status": dict(Counter(m["status"] for m in ms)),
+            "mentions": json_text(contexts),
+            "roles": json_text(dict(Counter(m.get("role") or "" for m in ms))),
+            "mention_status": json_text(dict(Counter(m["status"] for m in ms))),
             "status": _entry_status(key, ms),
             "reason": Counter(m["reason"] for m in ms).most_common(1)[0][0],
         })
@@ -395,6 +398,8 @@ def _conflicts(rows: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> p
                 out.append({"key": key, "symbol": symbol, "type": "year_mismatch",
                             "detail": f"symbol year {sym_year.group(1)} but dated {m['date']} in {m['doc']}",
                             "sides": [{"value": m["date"], "docs": [m["doc"]]}]})
+    for c in out:
+        c["sides"] = json_text(c["sides"])
     df = pd.DataFrame(out, columns=["key", "symbol", "type", "detail", "sides"])
     return df.drop_duplicates(subset=["key", "type", "detail"]).reset_index(drop=True)
 
