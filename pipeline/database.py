@@ -22,6 +22,7 @@ import json
 import math
 import os
 import sqlite3
+from itertools import islice
 from unicodedata import normalize as unicodedata_normalize
 from pathlib import Path
 from typing import Any, Iterable
@@ -111,16 +112,18 @@ class _Passages:
         self.last = 0
 
     def add(self, rows: Iterable[tuple]) -> None:
-        rows = list(rows)
-        ids = range(self.last + 1, self.last + 1 + len(rows))
-        self.con.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             [(i, *row[1:]) for i, row in zip(ids, rows)])
-        self.con.executemany("INSERT INTO search (rowid, body) VALUES (?, ?)", [(i, row[0]) for i, row in zip(ids, rows)])
-        self.last += len(rows)
+        rows = iter(rows)
+        while batch := list(islice(rows, INSERT_ROWS)):
+            ids = range(self.last + 1, self.last + 1 + len(batch))
+            self.con.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 [(i, *row[1:]) for i, row in zip(ids, batch)])
+            self.con.executemany("INSERT INTO search (rowid, body) VALUES (?, ?)",
+                                 [(i, row[0]) for i, row in zip(ids, batch)])
+            self.last += len(batch)
 
 
 def _texts(documents: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str]]:
-    """``(doc, raw text)`` per document; a :class:`DocumentSet`'s texts are read one at a time from ``documents/``."""
+    """``(doc, raw text)`` per document; a :class:`DocumentSet`'s texts are read one at a time from the cache."""
     from .runner import DocumentSet
 
     if isinstance(documents, DocumentSet):  # no need to parse the cached records, nor documents/*.json
