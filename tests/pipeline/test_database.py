@@ -163,7 +163,7 @@ def test_tables_inserted_slice_by_slice_are_the_same(corpus_run, tmp_path, monke
     def dump(path: Path) -> dict[str, list[tuple]]:
         con = sqlite3.connect(path)
         try:
-            return {name: con.execute(f'SELECT * FROM "{name}"').fetchall() for name in tables}
+            return {name: con.execute(f'SELECT * FROM "{name}"').fetchall() for name in [*tables, "passages"]}
         finally:
             con.close()
 
@@ -172,4 +172,7 @@ def test_tables_inserted_slice_by_slice_are_the_same(corpus_run, tmp_path, monke
     write_database(tables, [], tmp_path / "sliced.sqlite")
     whole = dump(tmp_path / "whole.sqlite")
     assert sum(len(v) for v in whole.values()) > 7 * 3  # several slices were needed
+    assert len(whole["passages"]) > 7 * 3  # citation contexts, also inserted slice by slice
     assert dump(tmp_path / "sliced.sqlite") == whole
+    hits = search(tmp_path / "sliced.sqlite", "Bộ Chính trị", source="citation", limit=1000)
+    assert hits and hits == search(tmp_path / "whole.sqlite", "Bộ Chính trị", source="citation", limit=1000)
