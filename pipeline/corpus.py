@@ -246,9 +246,43 @@ def long_lived_objects() -> Iterator[None]:
 
 
 def settle() -> None:
-    """Collect the garbage of a finished step, then freeze what survived (see :func:`long_lived_objects`)."""
+    """Collect the garbage of a finished step, freeze what survived (see :func:`long_lived_objects`)
+    and give the memory the step freed back to the system (:func:`release_free_memory`)."""
     gc.collect()
     gc.freeze()
+    release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Return freed heap memory to the operating system.
+
+    A stage's working copies (the cross-reference's hundreds of thousands of
+    mention rows, a page's strings) are freed when it ends, but the C allocator
+    and Arrow's memory pool keep the pages for reuse: measured on 3,000
+    synthetic documents, the process still held ~600 MB more after the
+    cross-reference than the tables it added.  ``malloc_trim`` (glibc) and
+    Arrow's ``release_unused`` hand them back; elsewhere this does nothing.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _malloc_trim():
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, …)
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
 
 
 def build_corpus_outputs(documents: list[dict[str, Any]], out: Path, inputs: list[dict[str, Any]]) -> dict[str, float]:
@@ -310,6 +344,8 @@ def _run_stages(stages, tables, documents, out, inputs, timings: dict[str, float
             _timed(timings, name, fn, tables, documents, out, inputs)
             if pool is None:  # the table-adding stages: what they added lives to the end
                 settle()
+            else:
+                release_free_memory()
 
 
 # Stages that add tables (name, module, function(tables, documents, out, inputs)).
