@@ -84,6 +84,18 @@ def test_quantity_starts_property(s):
     assert qty_fast(s) == qty_slow(s)
 
 
+def qty_summary(m):
+    return m.span(), m.groupdict(), m.lastgroup
+
+
+@MANY
+@given(texts(QTY_PIECES))
+def test_quantity_starts_groups_property(s):
+    """The matches themselves (RE_QTY_AT_DIGIT's) have RE_QTY's groups."""
+    fast = {p: qty_summary(m) for p, m in T._quantity_starts(s).items()}
+    assert fast == {p: qty_summary(T.RE_QTY.match(s, p)) for p in qty_slow(s)}
+
+
 QTY_ROWS = [
     ("đạt 95% số hộ", {4: (4, 7)}),
     ("trồng 1.000 ha rừng", {6: (6, 14)}),
@@ -279,8 +291,8 @@ def test_new_target_is_the_dataclass_record():
 def test_corpus(path):
     text = corpus_text(path)
     assert T._strong_positions(text) == strong_slow(text)
-    fast = qty_fast(text)
-    slow = {m.start(): T.RE_QTY.match(text, m.start()).span()
+    fast = {p: qty_summary(m) for p, m in T._quantity_starts(text).items()}
+    slow = {m.start(): qty_summary(T.RE_QTY.match(text, m.start()))
             for m in T.RE_DIGITS.finditer(text) if T.RE_QTY.match(text, m.start())}
     assert fast == slow
     for start, end in T._paragraphs(text):
