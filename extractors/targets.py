@@ -29,9 +29,8 @@ import csv
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 
 import regex
@@ -66,6 +65,21 @@ class Target(Record):
     parent: int | None = None  # index, in the same list, of the enclosing frame
     topics: tuple[str, ...] = ()
     source: str = "prose"  # "prose" | "table"
+
+
+# The slot setters of Target's fields, in field order.  A frozen dataclass's __init__
+# sets each field through ``object.__setattr__`` (a global and an attribute lookup,
+# then a call, per field); setting the slots directly makes the same record (same
+# field values, the same objects) in half the time.
+_TARGET_SLOTS = tuple(getattr(Target, f.name).__set__ for f in fields(Target))
+
+
+def _new_target(*values) -> Target:
+    """``Target(*values)`` (every field given, in field order), made by setting its slots."""
+    t = object.__new__(Target)
+    for set_slot, value in zip(_TARGET_SLOTS, values, strict=True):
+        set_slot(t, value)
+    return t
 
 
 # --- tone-insensitive folding (same length, so positions carry over) ---------
@@ -145,6 +159,22 @@ RE_QTY = regex.compile(
     # simple folding matches the same (checked over the corpora and a fuzz) ~1.7x faster
     regex.IGNORECASE,
 )
+# RE_QTY for a start at a digit, where _quantity_starts tries it (most of those places
+# hold no quantity, and this fails there ~15% sooner), with the same groups:
+# * no number word starts at a digit, so that branch fails at once (``(?!)``) instead of
+#   trying ten words case-insensitively;
+# * a number is matched atomically.  A number that stops short of what it can take is
+#   followed by a digit, or by "." or "," and a digit (that is what it could have
+#   taken), and every continuation rejects that: the look-ahead after a number, and the
+#   blanks then "-" or "đến" after a range's first number.  The first way of _NUM that
+#   matches is the only one that can lead to a match: when "1.000" matches, the other
+#   way stops at "1", before ".0".  So giving digits back never finds a match.
+_RE_WORD_BRANCH = r"|(?P<word>\b(?:" + "|".join(NUMBER_WORDS) + r")))"
+RE_QTY_AT_DIGIT = regex.compile(
+    RE_QTY.pattern.replace(_RE_WORD_BRANCH, r"|(?P<word>(?!)))").replace("(?:" + _NUM + ")", "(?>" + _NUM + ")"),
+    regex.IGNORECASE,
+)
+assert RE_QTY_AT_DIGIT.pattern.count("(?>") == 3 and "(?P<word>(?!))" in RE_QTY_AT_DIGIT.pattern
 # "từ 90% khu dân cư trở lên": the closing "trở lên" may follow a short noun phrase
 RE_YEAR = regex.compile(r"(?:19|20)\d\d")
 RE_UP_LATER = regex.compile(r"^[^,;.()\n\t]{0,40}?\btrở lên\b")
@@ -326,18 +356,23 @@ def _topics_first(texts, memo: dict | None) -> tuple[str, ...]:
     return (OTHER_TOPIC,)
 
 
-# raw token → (its fold, the runs of letters and digits of that fold).  Folding is one
-# character for one and keeps spaces spaces (and lower-casing looks past no space), so
-# ``fold(t).split()`` is the folds of ``t.split()``; the few thousand syllables of the
-# documents repeat, so folding them once beats folding every text.  Bounded: cleared
+# raw token → (its fold, the keywords of the topics file that its words open).  Folding
+# is one character for one and keeps spaces spaces (and lower-casing looks past no
+# space), so ``fold(t).split()`` is the folds of ``t.split()``, and a keyword opened by
+# a word of ``t`` (a run of letters and digits of its fold) is opened by a word of one
+# of its tokens.  The few thousand syllables of the documents repeat, so folding them
+# and looking their words up once beats doing it for every text.  Bounded: cleared
 # when full.
 _TOKEN_FOLDS: dict[str, tuple[str, tuple[str, ...]]] = {}
 _TOKEN_FOLDS_MAX = 50_000
 
 
 def _fold_token(token: str) -> tuple[str, tuple[str, ...]]:
+    """``(fold(token), the keywords its words open)``, kept in ``_TOKEN_FOLDS``."""
     folded = fold(token)
-    info = (folded, (folded,) if folded.isalnum() else tuple(_RE_ALNUM_RUN.findall(folded)))
+    by_first, _ = _topic_index()
+    words = (folded,) if folded.isalnum() else _RE_ALNUM_RUN.findall(folded)
+    info = (folded, tuple(kw for w in words for kw in by_first.get(w, ())))
     if len(_TOKEN_FOLDS) >= _TOKEN_FOLDS_MAX:
         _TOKEN_FOLDS.clear()
     _TOKEN_FOLDS[token] = info
@@ -347,18 +382,20 @@ def _fold_token(token: str) -> tuple[str, tuple[str, ...]]:
 def _topics_in(t: str) -> tuple[str, ...]:
     """The topics of ``t``, in file order; () if none."""
     _, by_kw, order = load_topics()
-    by_first, other = _topic_index()
+    _, other = _topic_index()
     get = _TOKEN_FOLDS.get
     tokens = [get(token) or _fold_token(token) for token in t.split()]
-    # the text's words (runs of letters and digits) that open a keyword, by a set
-    # intersection rather than a lookup per word
-    words = by_first.keys() & set(chain.from_iterable([runs for _, runs in tokens]))
-    if not words and not other:
+    # the keywords opened by the text's words (a keyword opened twice is tested twice:
+    # cheaper than removing the repeats, and it finds the same topics)
+    kws = [kw for _, opened in tokens if opened for kw in opened]
+    if other:
+        kws += other
+    if not kws:
         return ()
     f = " " + " ".join([folded for folded, _ in tokens]) + " "
     # substring tests are much faster than one big alternation; then check word edges
     found = set()
-    for kw in [kw for w in words for kw in by_first[w]] + list(other):
+    for kw in kws:
         if kw in f and _has_word(f, kw):
             found.update(by_kw[kw])
     return tuple(sorted(found, key=order.index)) if found else ()
@@ -983,8 +1020,9 @@ def _quantity_starts(text: str) -> dict[int, regex.Match]:
     match without that bound, so a start failing here fails in its paragraph too.
     Most numbers fail, and their paragraphs need not be found at all.  Conversely an
     unbounded match that ends within the paragraph is the bounded one (every way to
-    match within the bound is a way without it, tried in the same order)."""
-    match = RE_QTY.match
+    match within the bound is a way without it, tried in the same order).  The
+    matches are RE_QTY_AT_DIGIT's, RE_QTY's at a digit (same spans and groups)."""
+    match = RE_QTY_AT_DIGIT.match  # (every start is a digit)
     found = {}
     starts = RE_QTY_START if _other_digits_possible(text) else _RE_QTY_START_ASCII
     for start in starts.finditer(text):
@@ -1072,7 +1110,7 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
         for q in qs:
             table = None
             if ctx.tables:  # (the raw offset is only needed to look a table up)
-                raw_lo, _, _ = doc.evidence(q.num, q.num + 1)
+                raw_lo, _ = doc.norm.raw_span(q.num, q.num + 1)  # (no raw text sliced)
                 table = ctx.table_at(raw_lo)
             if table is not None and ctx.is_statistics(table):
                 made.append(None)
@@ -1134,15 +1172,18 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
             parent = None
             if q.parent is not None and made[q.parent] is not None and made[q.parent][0] is out:
                 parent = made[q.parent][1]
-            rec = Target(
-                doc_id=doc.doc_id, text=raw_text, start=lo, end=hi, kind=kind, section=sec.path if sec else "",
-                comparator=q.cmp, value_min=q.vmin, value_max=q.vmax, unit=q.unit,
-                indicator=" ".join(q.indicator.split()), actor=" ".join(actor_m.group().split()) if actor_m else "",
-                level=level or "", frequency=freq, deadline=deadline, aspiration=aspiration,
+            # the fields of Target in order: doc_id, text, start, end, kind, section, comparator,
+            # value_min, value_max, unit, indicator, actor, level, frequency, deadline,
+            # aspiration, parent, topics, source
+            rec = _new_target(
+                doc.doc_id, raw_text, lo, hi, kind, sec.path if sec else "", q.cmp,
+                q.vmin, q.vmax, q.unit, " ".join(q.indicator.split()),
+                " ".join(actor_m.group().split()) if actor_m else "", level or "", freq, deadline,
+                aspiration, parent,
                 # what is counted decides first; the verb before it, the clause, the sentence after
-                topics=_topics_first((q.indicator, q.prefix[-80:] + " " + q.indicator, text[q.clause[0]:q.clause[1]],
-                                      text[q.sent[0]:q.sent[1]]), topic_memo),
-                source="table" if table is not None else "prose", parent=parent,
+                _topics_first((q.indicator, q.prefix[-80:] + " " + q.indicator, text[q.clause[0]:q.clause[1]],
+                               text[q.sent[0]:q.sent[1]]), topic_memo),
+                "table" if table is not None else "prose",
             )
             out.append(rec)
             made.append((out, len(out) - 1))

@@ -248,3 +248,22 @@ def test_corpus_time_at_at_fast_path_starts(path):
         ch = low[s]
         if (ch in D.TESTED_FIRST_LETTERS or ch.isdigit()) and not D.RE_START_OK.match(low, s):
             assert D.RE_TIME.match(text, s) is None, (s, text[s:s + 40])
+
+
+# ---------------------------------------------------------------- records made slot by slot
+
+
+def test_new_deadline_is_the_dataclass_record():
+    import pickle
+    from dataclasses import fields
+
+    values = ("doc", "trước ngày 20/12/2025", 10, 31, "date", "2025-12-20", "2025-12-20", "2025-12-20", "by",
+              "", (), "", "I > 2", "prose", 0, 60)
+    assert len(values) == len(fields(D.Deadline))
+    made, plain = D._new_deadline(*values), D.Deadline(*values)
+    assert made == plain
+    assert [getattr(made, f.name) for f in fields(D.Deadline)] == list(values)
+    assert made.to_dict() == plain.to_dict()
+    assert pickle.dumps([made, made]) == pickle.dumps([plain, plain])
+    with pytest.raises(ValueError):
+        D._new_deadline(*values[:-1])  # a missing field is an error, not an unset slot

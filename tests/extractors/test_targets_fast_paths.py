@@ -84,6 +84,18 @@ def test_quantity_starts_property(s):
     assert qty_fast(s) == qty_slow(s)
 
 
+def qty_summary(m):
+    return m.span(), m.groupdict(), m.lastgroup
+
+
+@MANY
+@given(texts(QTY_PIECES))
+def test_quantity_starts_groups_property(s):
+    """The matches themselves (RE_QTY_AT_DIGIT's) have RE_QTY's groups."""
+    fast = {p: qty_summary(m) for p, m in T._quantity_starts(s).items()}
+    assert fast == {p: qty_summary(T.RE_QTY.match(s, p)) for p in qty_slow(s)}
+
+
 QTY_ROWS = [
     ("đạt 95% số hộ", {4: (4, 7)}),
     ("trồng 1.000 ha rừng", {6: (6, 14)}),
@@ -208,19 +220,85 @@ def test_level_of_rows_not_vacuous():
     assert None in got and "" in got and len(got - {None, ""}) >= 2
 
 
+# ---------------------------------------------------------------- 5. topic keywords by token
+
+def _topic_keyword_pieces() -> tuple[str, ...]:
+    """The keywords of data/topics.tsv as written (tones, capitals), and folded."""
+    import csv
+    with (T.DATA / "topics.tsv").open(encoding="utf-8") as f:
+        raw = [k for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+               for k in (row.get("keywords") or "").split("|") if k.strip()]
+    return words(*raw, *T.load_topics()[1])
+
+
+TOPIC_PIECES = _topic_keyword_pieces() + ("-", "/", ", ", " ", "  ", "\n", "xã", "s", "1")
+
+
+def topics_slow(t: str) -> tuple[str, ...]:
+    """Every keyword tried at word edges of the folded text (no index by first word)."""
+    _, by_kw, order = T.load_topics()
+    f = " " + " ".join(T.fold(t).split()) + " "
+    found = {topic for kw in by_kw if T._has_word(f, kw) for topic in by_kw[kw]}
+    return tuple(sorted(found, key=order.index))
+
+
+@MANY
+@given(texts(TOPIC_PIECES, 16))
+def test_topics_in_property(s):
+    assert T._topics_in(s) == topics_slow(s)
+
+
+TOPIC_ROWS = [
+    ("tổ chức 03 cuộc giám sát", ("giám sát",)),
+    ("công tác/giám sát", ("giám sát",)),  # the keyword opens with the second word of a token
+    ("GIÁM SÁT", ("giám sát",)),
+    ("Giám  Sát", ("giám sát",)),
+    ("hội nghị tiếp xúc cử tri", ("tiếp xúc cử tri / đối thoại",)),
+    ("góp ý xây dựng Đảng", ("góp ý xây dựng Đảng, chính quyền",)),
+    ("giám sáts định kỳ", ()),  # no word edge after the keyword
+    ("giám-sát", ()),
+    ("g\u0130ám sát", ()),  # "İ" lower-cases to two characters: no "giam"
+    ("không có gì", ()),
+    ("", ()),
+]
+
+
+@pytest.mark.parametrize("s,want", TOPIC_ROWS)
+def test_topics_in_rows(s, want):
+    assert topics_slow(s) == want
+    assert T._topics_in(s) == want
+
+
+# ---------------------------------------------------------------- 6. records made slot by slot
+
+def test_new_target_is_the_dataclass_record():
+    import pickle
+    from dataclasses import fields
+    values = ("doc", "ít nhất 03 cuộc", 4, 19, "target", "I > 2", ">=", 3.0, 3.0, "cuộc", "cuộc giám sát",
+              "MTTQ cấp xã", "xã", "yearly", "2030", True, None, ("giám sát",), "prose")
+    assert len(values) == len(fields(T.Target))
+    made, plain = T._new_target(*values), T.Target(*values)
+    assert made == plain
+    assert [getattr(made, f.name) for f in fields(T.Target)] == list(values)
+    assert pickle.dumps([made, made]) == pickle.dumps([plain, plain])
+    with pytest.raises(ValueError):
+        T._new_target(*values[:-1])  # a missing field is an error, not an unset slot
+
+
 # ---------------------------------------------------------------- corpus
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
 def test_corpus(path):
     text = corpus_text(path)
     assert T._strong_positions(text) == strong_slow(text)
-    fast = qty_fast(text)
-    slow = {m.start(): T.RE_QTY.match(text, m.start()).span()
+    fast = {p: qty_summary(m) for p, m in T._quantity_starts(text).items()}
+    slow = {m.start(): qty_summary(T.RE_QTY.match(text, m.start()))
             for m in T.RE_DIGITS.finditer(text) if T.RE_QTY.match(text, m.start())}
     assert fast == slow
     for start, end in T._paragraphs(text):
         para = text[start:end]
         assert T._level_of(para) == level_slow(para)
+        assert T._topics_in(para) == topics_slow(para)
         for rx in TAIL_RXS.values():
             for cut in range(max(0, len(para) - 200), len(para), 37):
                 head = para[:cut]
