@@ -15,6 +15,10 @@ A key says which document a reference means:
 Resolution is pluggable: ``crossref(..., resolvers=[...])`` takes callables
 ``(entry) -> Resolution | None`` tried in order; the default links an entry
 to a corpus document with the same jurisdiction, symbol and edition.
+
+As in every corpus table, nested values of the registry and the conflicts
+(``dates``, ``mentions``, ``sides`` …) are JSON text; ``pipeline.store.json_value``
+reads a cell back (a resolver gets them decoded, except ``mentions``).
 """
 from __future__ import annotations
 
