@@ -259,9 +259,10 @@ def release_free_memory() -> None:
     A stage's working copies (the cross-reference's hundreds of thousands of
     mention rows, a page's strings) are freed when it ends, but the C allocator
     and Arrow's memory pool keep the pages for reuse: measured on 3,000
-    synthetic documents, the process still held ~600 MB more after the
-    cross-reference than the tables it added.  ``malloc_trim`` (glibc) and
-    Arrow's ``release_unused`` hand them back; elsewhere this does nothing.
+    synthetic documents, the process had grown by ~575 MB over the
+    cross-reference, ~200 MB of it the tables it added; after ``malloc_trim``
+    (glibc) and Arrow's ``release_unused``, by ~195 MB.  Elsewhere than glibc
+    this only releases Arrow's pool.
     """
     import pyarrow as pa
 
