@@ -467,24 +467,6 @@ def _word_of(text: str, m) -> tuple[int, int]:
     return start, RE_WORD_TAIL.match(text, m.end()).end()
 
 
-def _find_old_tones_everywhere(text: str) -> Iterable[Edit]:
-    """Words holding an old-style vowel pair ("oá", "uỷ"), rewritten by underthesea's table.
-
-    The word of the first pair of each run of ``\\w`` characters is looked up;
-    later pairs in the same run are inside it.  The reference for
-    :func:`_find_old_tones`, which looks up fewer words."""
-    last_end = -1
-    for m in RE_OLD_TONE.finditer(text):
-        if m.start() < last_end:
-            continue
-        start, end = _word_of(text, m)
-        last_end = end
-        word = text[start:end]
-        fixed = _retone(word)
-        if fixed != word:
-            yield Edit(start, end, (fixed,))
-
-
 @lru_cache(maxsize=1)
 def _retone_candidates():
     """A pattern matching the old-tone pairs whose word :func:`_retone` may change.
@@ -516,12 +498,16 @@ def _retone_candidates():
 
 
 def _find_old_tones(text: str) -> Iterable[Edit]:
-    """What :func:`_find_old_tones_everywhere` finds, looking up only the words
-    of the pairs :func:`_retone_candidates` keeps.
+    """Words holding an old-style vowel pair ("oá", "uỷ"), rewritten by underthesea's table.
+
+    The word of the first pair of each run of ``\\w`` characters is looked up
+    (later pairs in the same run are inside it), but only for the runs whose
+    pairs :func:`_retone_candidates` keeps: the others cannot change.
 
     A kept pair may not be the first of its run of ``\\w``: the run's first
-    pair is found again and its word looked up, exactly as the reference
-    does; a run whose first pair is not kept cannot change (see
+    pair is found again and its word looked up, exactly as looking up every
+    run does (the reference in ``tests/extractors/test_normalize_tone_fast_path.py``);
+    a run whose first pair is not kept cannot change (see
     :func:`_retone_candidates`).
     """
     last_end = -1

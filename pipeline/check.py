@@ -9,7 +9,6 @@ evidence.  Findings are *defects* (something is wrong or missing) or
 """
 from __future__ import annotations
 
-import json
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -26,6 +25,7 @@ from .analyse import document_from_raw, document_json, extract_records
 from .compare import unit_family
 from .corpus import build_tables
 from .crossref import crossref, records
+from .store import json_value
 
 DRAFT = "__draft__"
 # A target this far under the peers' median is called out.
@@ -67,15 +67,6 @@ def load_corpus(corpus: str | Path) -> dict[str, pd.DataFrame]:
     if not tables_dir.exists():
         raise VnPolicyError("E030", str(tables_dir))
     return {p.stem: pd.read_parquet(p) for p in tables_dir.glob("*.parquet")}
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def review(draft_json: dict[str, Any], corpus: dict[str, pd.DataFrame], exclude: str | None = None) -> Report:
@@ -234,7 +225,7 @@ def _benchmark_targets(draft_tables, targets_t, exclude) -> list[Finding]:
         targets_t = targets_t[targets_t["doc"] != exclude]
     peers = records(targets_t)
     for p in peers:
-        p["topics"] = _decode(p.get("topics")) or []
+        p["topics"] = json_value(p.get("topics")) or []
     out = []
     for t in records(dt):
         span = dict(start=t["start"], end=t["end"], text=t["text"])
@@ -242,7 +233,7 @@ def _benchmark_targets(draft_tables, targets_t, exclude) -> list[Finding]:
             out.append(Finding("target_without_unit", "info", "target without a unit", **span))
         if not t.get("deadline") and not t.get("frequency"):
             out.append(Finding("target_without_deadline", "info", "target without a deadline or frequency", **span))
-        topics = set(_decode(t.get("topics")) or []) - {"khác"}
+        topics = set(json_value(t.get("topics")) or []) - {"khác"}
         same = [p for p in peers if topics & set(p["topics"]) and unit_family(p.get("unit") or "") == unit_family(t.get("unit") or "")
                 and (p.get("level") or "") == (t.get("level") or "") and (p.get("frequency") or "") == (t.get("frequency") or "")]
         if not same:

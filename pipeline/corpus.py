@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import gc
 import time
-from itertools import islice
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any
 

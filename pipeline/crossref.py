@@ -268,9 +268,8 @@ def _with_keys(citations: pd.DataFrame, rows: list[dict[str, Any]]) -> pd.DataFr
     if not rows:
         return citations.assign(key=[], status=[], reason=[])
     cited = citations.copy(deep=False)
-    new = {c: [r[c] for r in rows] for c in KEY_COLUMNS}
     for c in KEY_COLUMNS:  # a column the input already has keeps its place, as in a frame of the rows
-        cited[c] = pd.Series(new[c], index=cited.index)
+        cited[c] = pd.Series([r[c] for r in rows], index=cited.index)
     return cited
 
 
