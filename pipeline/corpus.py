@@ -6,6 +6,8 @@ module is not part of this build is skipped and the manifest says so.
 from __future__ import annotations
 
 import gc
+import shutil
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +22,7 @@ from pandas.core.indexes.api import default_index
 from pandas.core.internals.construction import convert_object_array
 
 from .store import atomic_write_table, json_text
+from .tablestore import release_free_memory
 
 RECORD_KEYS = ("citations", "targets", "results", "assignments", "deadlines", "bodies")
 # Documents per chunk of :func:`build_tables` (a few MB of rows).
@@ -253,43 +256,115 @@ def settle() -> None:
     release_free_memory()
 
 
-def release_free_memory() -> None:
-    """Return freed heap memory to the operating system.
-
-    A stage's working copies (the cross-reference's hundreds of thousands of
-    mention rows, a page's strings) are freed when it ends, but the C allocator
-    and Arrow's memory pool keep the pages for reuse: measured on 3,000
-    synthetic documents, the process had grown by ~575 MB over the
-    cross-reference, ~200 MB of it the tables it added; after ``malloc_trim``
-    (glibc) and Arrow's ``release_unused``, by ~195 MB.  Elsewhere than glibc
-    this only releases Arrow's pool.
-    """
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
-
-def _malloc_trim():
-    import ctypes
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, …)
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
-
-
 def build_corpus_outputs(documents: list[dict[str, Any]], out: Path, inputs: list[dict[str, Any]]) -> dict[str, float]:
-    """Write every corpus output under ``out``; returns seconds per stage."""
+    """Write every corpus output under ``out``; returns seconds per stage.
+
+    A run's :class:`~pipeline.runner.DocumentSet` of at least
+    :data:`OUT_OF_CORE_DOCUMENTS` is built out of core (:func:`_build_out_of_core`);
+    a smaller corpus in this process, its tables in memory.  The outputs are the same.
+    """
+    from .runner import DocumentSet
+
+    _remove_leftovers(Path(out))
+    if isinstance(documents, DocumentSet) and len(documents) >= OUT_OF_CORE_DOCUMENTS:
+        return _build_out_of_core(documents, Path(out), inputs)
     with long_lived_objects():
         return _build_corpus_outputs(documents, out, inputs)
+
+
+# From this many documents on, the corpus stages run out of core.
+OUT_OF_CORE_DOCUMENTS = 1000
+# The output stages of an out-of-core build, longest first: two at a time, the rest as they finish.
+OUT_OF_CORE_ORDER = ("database", "site", "store_tables", "calendar", "exports")
+# The folder of an out-of-core build's tables, under the run's output folder (removed when it ends).
+WORK_PREFIX = ".corpus-tables-"
+
+
+def _build_out_of_core(documents, out: Path, inputs: list[dict[str, Any]]) -> dict[str, float]:
+    """The corpus outputs of a big run, with the tables on disk and each stage in a process of its own.
+
+    Held in one process, a national corpus's tables take more than a gigabyte
+    and each stage's working copies as much again, and what a stage frees
+    stays fragmented in the heap.  Here the tables go to a
+    :class:`~pipeline.tablestore.TableStore` as they are gathered, one chunk
+    and then one table at a time; each corpus stage then runs in a fresh
+    process that reads only the tables (and, where the stage asks, the
+    columns) it uses, writes back those it makes, and returns all its memory
+    when it ends.  The output stages run two at a time, one per core of a
+    laptop, the database (the longest) first.
+    """
+    from multiprocessing import get_context
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .tablestore import TableStore
+
+    timings: dict[str, float] = {}
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out))
+    try:
+        store = TableStore(work)
+        t = time.perf_counter()
+        skip = ("bodies",) if _optional("pipeline.bodies_table", "bodies_stage") is not None else ()
+        _tables_into(store, documents, skip)
+        timings["tables"] = time.perf_counter() - t
+        documents = documents[:]  # what a stage process receives: the entries, no parsed documents
+        # max_tasks_per_child=1: every stage in a fresh process, whose memory goes back when it ends
+        context = get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
+            for name, module, func in CORPUS_STAGES:
+                if _optional(module, func) is not None:
+                    timings[name] = pool.submit(_stage_process, module, func, work, documents, out, inputs).result()
+        outputs = [stage for stage in (*OUTPUT_STAGES, ("store_tables", __name__, "store_tables_stage"))
+                   if _optional(stage[1], stage[2]) is not None]
+        outputs.sort(key=lambda stage: OUT_OF_CORE_ORDER.index(stage[0]))
+        with ProcessPoolExecutor(max_workers=2, mp_context=context, max_tasks_per_child=1) as pool:
+            running = {name: pool.submit(_stage_process, module, func, work, documents, out, inputs)
+                       for name, module, func in outputs}
+            for name, future in running.items():
+                timings[name] = future.result()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return timings
+
+
+def _stage_process(module: str, func: str, work: Path, documents, out: Path, inputs) -> float:
+    """Run one stage on the tables stored in ``work`` (in a stage process); returns its seconds."""
+    from .tablestore import TableStore
+
+    fn = _optional(module, func)
+    t = time.perf_counter()
+    fn(TableStore(work), documents, out, inputs)
+    return time.perf_counter() - t
+
+
+def store_tables_stage(tables, documents, out: Path, inputs) -> None:
+    """Output stage: ``tables/*.csv`` and ``tables/*.parquet``, one table in memory at a time."""
+    for name in list(tables):
+        atomic_write_table(tables[name], Path(out) / "tables", name)
+
+
+def _tables_into(store, documents, skip: tuple[str, ...]) -> None:
+    """What :func:`build_tables` returns, into ``store``: one chunk's frames, then one table, in memory at a time."""
+    names = ["documents", "sections", *(key for key in RECORD_KEYS if key not in skip)]
+    parts: dict[str, list[str]] = {name: [] for name in names}
+    for i, frames in enumerate(_chunk_frames(documents, names, CHUNK_DOCUMENTS, None)):
+        for name, frame in frames.items():
+            parts[name].append(f"{name}.part{i}")
+            store[parts[name][-1]] = frame
+        del frames
+    for name in ("documents", "sections", *RECORD_KEYS):
+        if name in skip:
+            store[name] = pd.DataFrame()
+            continue
+        store[name] = _join([store[part] for part in parts[name]], SECTION_COLUMNS if name == "sections" else None)
+        for part in parts[name]:
+            del store[part]
+        release_free_memory()
+
+
+def _remove_leftovers(out: Path) -> None:
+    """The tables folders of out-of-core builds that were interrupted."""
+    for leftover in out.glob(WORK_PREFIX + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _build_corpus_outputs(documents: list[dict[str, Any]], out: Path, inputs: list[dict[str, Any]]) -> dict[str, float]:

@@ -34,6 +34,7 @@ import regex
 from extractors.jurisdiction import fold
 
 from .store import atomic_path, json_text
+from .tablestore import read_table, release_free_memory
 
 DB_NAME = "corpus.sqlite"
 # Columns worth an index wherever a table has them: documents are joined on
@@ -47,6 +48,8 @@ RE_PARAGRAPH = regex.compile(r"\S[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", regex.V1)
 CACHE_KIB = 64 * 1024
 # Rows converted to Python values and inserted at a time (bounds the memory a big table takes).
 INSERT_ROWS = 20_000
+# ... and at most this many bytes of a table's data (see _slice_rows).
+INSERT_BYTES = 16 * 1024 * 1024
 # FTS5 treats these as syntax; a user query is always matched literally.
 RE_QUERY_TOKEN = regex.compile(r"[\p{L}\p{N}]+")
 
@@ -77,8 +80,9 @@ def _fill(con: sqlite3.Connection, tables: dict[str, pd.DataFrame], documents: l
     # the full-text index's merges read back from disk the pages they had just written.
     con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     con.execute("CREATE TABLE _tables (name TEXT PRIMARY KEY, rows INTEGER, columns TEXT)")
-    for name, df in tables.items():
-        _write_table(con, name, df)
+    for name in list(tables):  # one table at a time, when they are read from disk (pipeline.tablestore)
+        _write_table(con, name, tables[name])
+        release_free_memory()
     if inputs:
         _write_table(con, "inputs", pd.DataFrame(inputs))
     con.execute("CREATE TABLE texts (doc TEXT PRIMARY KEY, text TEXT NOT NULL)")
@@ -184,12 +188,22 @@ def _write_table(con: sqlite3.Connection, name: str, df: pd.DataFrame) -> None:
     marks = ", ".join("?" for _ in cols)
     insert = f"INSERT INTO {_quote(name)} VALUES ({marks})"
     # A slice of rows at a time: a whole table as Python values would be millions of objects.
-    for lo in range(0, len(df), INSERT_ROWS):
-        part = df.iloc[lo:lo + INSERT_ROWS]
+    step = _slice_rows(df)
+    for lo in range(0, len(df), step):
+        part = df.iloc[lo:lo + step]
         con.executemany(insert, zip(*(_column_values(part.iloc[:, i]) for i in range(len(cols)))))
     for c in cols:
         if c in INDEX_COLUMNS:
             con.execute(f"CREATE INDEX {_quote(f'ix_{name}_{c}')} ON {_quote(name)} ({_quote(c)})")
+
+
+def _slice_rows(df: pd.DataFrame) -> int:
+    """Rows per insert slice: :data:`INSERT_ROWS`, fewer for a table of long cells (the registry's
+    mentions are kilobytes of JSON each) so that a slice is at most :data:`INSERT_BYTES` of data."""
+    size = int(df.memory_usage(index=False, deep=False).sum())
+    if not size:
+        return INSERT_ROWS
+    return max(1, min(INSERT_ROWS, len(df) * INSERT_BYTES // size))
 
 
 def paragraphs(text: str) -> Iterable[tuple[int, int, str]]:
@@ -215,19 +229,25 @@ def _paragraph_rows(doc: str, text: str) -> Iterable[tuple]:
 
 
 def _citation_rows(tables: dict[str, pd.DataFrame]) -> Iterable[tuple]:
-    cites = tables.get("citations")
+    cites = read_table(tables, "citations", CITATION_COLUMNS)
     if cites is None or cites.empty or "context" not in cites.columns:
         return
     n = len(cites)
+    for lo in range(0, n, INSERT_ROWS):  # a slice at a time: the contexts are hundreds of MB as Python text
+        part = cites.iloc[lo:lo + INSERT_ROWS]
 
-    def col(name: str) -> list[Any]:
-        return cites[name].tolist() if name in cites.columns else [None] * n
+        def col(name: str) -> list[Any]:
+            return part[name].tolist() if name in part.columns else [None] * len(part)
 
-    for context, key, doc, start, end in zip(col("context"), col("key"), col("doc"), col("start"), col("end")):
-        if not isinstance(context, str) or not context:
-            continue
-        ref = key if isinstance(key, str) else None
-        yield _fold(context), context, doc, "citation", _int(start), _int(end), ref
+        for context, key, doc, start, end in zip(col("context"), col("key"), col("doc"), col("start"), col("end")):
+            if not isinstance(context, str) or not context:
+                continue
+            ref = key if isinstance(key, str) else None
+            yield _fold(context), context, doc, "citation", _int(start), _int(end), ref
+
+
+# The columns of ``citations`` whose contexts are searched.
+CITATION_COLUMNS = ("context", "key", "doc", "start", "end")
 
 
 def _fold(s: str) -> str:

@@ -41,10 +41,12 @@ from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 import jinja2
 import orjson
 import pandas as pd
+import pyarrow as pa
 import regex
 from markupsafe import Markup
 
 from .store import records
+from .tablestore import TableStore, count_rows, read_table, release_free_memory, table_columns
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_FILES = ("style.css", "site.js")
@@ -425,9 +427,15 @@ def columns(df: pd.DataFrame | None, cols: Iterable[str]) -> Iterator[dict[str, 
     if df is None or df.empty:
         return
     present = [c for c in cols if c in df.columns]
-    arrays = [df[c].tolist() for c in present]
-    for vals in zip(*arrays):
-        yield {c: obj(v) for c, v in zip(present, vals)}
+    # a slice at a time: a national corpus's assignments are millions of strings as Python objects
+    for lo in range(0, len(df), COLUMN_SLICE_ROWS):
+        arrays = [df[c].iloc[lo:lo + COLUMN_SLICE_ROWS].tolist() for c in present]
+        for vals in zip(*arrays):
+            yield {c: obj(v) for c, v in zip(present, vals)}
+
+
+# Rows of a table turned into Python values at a time by :func:`columns`.
+COLUMN_SLICE_ROWS = 10_000
 
 
 def _more(items: list[Any], limit: int) -> tuple[list[Any], int]:
@@ -506,6 +514,27 @@ def _group_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for k, g in sorted(groups.items(), key=lambda kv: -sum(len(v) for v in kv[1].values()))]
 
 
+class RegistryMentions:
+    """Each registry entry's mentions, decoded when a page shows them.
+
+    They are most of the registry: every citation's place and context, as
+    JSON text, about 230 MB for 10,000 documents.  They are kept as one Arrow
+    array, not a Python string per entry (twice the bytes, for Vietnamese
+    text), and an entry (a row of :func:`citation_index`) finds its own by ``row``.
+    """
+
+    def __init__(self, column: pd.DataFrame | None) -> None:
+        self._texts = None
+        if column is not None and "mentions" in column.columns:
+            self._texts = pa.array(column["mentions"], from_pandas=True)
+
+    def of(self, e: dict[str, Any]) -> list[dict[str, Any]]:
+        row = e.get("row")
+        if self._texts is None or row is None:
+            return mentions_of(e)
+        return obj(self._texts[row].as_py()) or []
+
+
 class CitationTexts:
     """``(doc, start)`` → the citation's raw text, from the ``citations`` table, one document at a time.
 
@@ -513,12 +542,14 @@ class CitationTexts:
     citation of the corpus (or every document's text) in memory.
     """
 
+    COLUMNS = ("doc", "start", "text")  # the columns of ``citations`` read
+
     def __init__(self, citations: pd.DataFrame | None, cache: int = 4096) -> None:
         self._pos: dict[Any, Any] = {}
         if citations is not None and not citations.empty and {"doc", "start", "text"} <= set(citations.columns):
             self._pos = citations.groupby("doc", sort=False).indices
-            self._start = citations["start"].to_numpy()
-            self._text = citations["text"].to_numpy(dtype=object)
+            self._start = _arrow_or_objects(citations["start"])
+            self._text = _arrow_or_objects(citations["text"])
         self._cache: dict[Any, dict[Any, str]] = {}
         self._size = cache
 
@@ -527,7 +558,7 @@ class CitationTexts:
         if hit is None:
             pos = self._pos.get(doc)
             hit = {} if pos is None else {s: t if isinstance(t, str) else ""
-                                          for s, t in zip(self._start[pos].tolist(), self._text[pos].tolist())}
+                                          for s, t in zip(_take(self._start, pos), _take(self._text, pos))}
             if len(self._cache) >= self._size:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[doc] = hit
@@ -538,10 +569,14 @@ class CitationTexts:
 
 
 def citing_documents(e: dict[str, Any], docs: dict[str, dict[str, Any]], texts: CitationTexts | Mapping | None,
-                     limit: int | None = CITING_SHOWN, snippets: int | None = None) -> list[dict[str, Any]]:
-    """The documents citing an entry (the first ``limit``, by id), each with its mentions and their snippets."""
+                     limit: int | None = CITING_SHOWN, snippets: int | None = None,
+                     mentions: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The documents citing an entry (the first ``limit``, by id), each with its mentions and their snippets.
+
+    ``mentions``: the entry's mentions, if not in the entry itself (see :class:`RegistryMentions`).
+    """
     by_doc: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for m in mentions_of(e):
+    for m in mentions_of(e) if mentions is None else mentions:
         by_doc[m.get("doc")].append(m)
     ids = sorted(by_doc, key=str)
     out = []
@@ -571,13 +606,17 @@ def citation_index(tables: dict[str, pd.DataFrame], documents: Any = None, *,
     for c in _conflicts(tables) if conflicts_list is None else conflicts_list:
         conflicts[c.get("key")].append(c)
     entries = []
-    # mentions stay JSON text until a page shows them (hundreds of thousands in a national corpus)
-    for e in rows(tables.get("registry"), raw=("mentions",)):
-        e = {**REGISTRY_DEFAULTS, **e}
+    # Mentions are read only when a page shows them (see RegistryMentions).
+    registry = read_table(tables, "registry", [c for c in table_columns(tables, "registry") if c != "mentions"])
+    if registry is not None and "mentions" in registry.columns:  # a frame from a dict comes whole
+        registry = registry.drop(columns="mentions")
+    mentions = RegistryMentions(read_table(tables, "registry", ("mentions",)))
+    for row, e in enumerate(rows(registry)):
+        e = {**REGISTRY_DEFAULTS, **e, "row": row}
         e["anchor"] = anchor("r", e["key"])
         e["display"] = e.get("symbol") or e.get("name") or e["key"]
         e["conflicts"] = conflicts.get(e["key"], [])
-        e["n_citing"] = len(e.get("citing_docs") or {}) or len({m.get("doc") for m in mentions_of(e)})
+        e["n_citing"] = len(e.get("citing_docs") or {}) or len({m.get("doc") for m in mentions.of(e)})
         e["more"] = max(0, e["n_citing"] - CITING_SHOWN)
         e["all_href"] = f"cite-{e['anchor'][2:]}.html" if e["more"] else ""
         e["citing"] = []
@@ -623,12 +662,12 @@ def citation_index(tables: dict[str, pd.DataFrame], documents: Any = None, *,
         for c in es:
             c["href"] = hrefs.get(c.get("key"), c["href"])
     if citing:
-        texts = CitationTexts(tables.get("citations"))
+        texts = CitationTexts(read_table(tables, "citations", CitationTexts.COLUMNS))
         for e in entries:
-            e["citing"] = citing_documents(e, docs, texts)
+            e["citing"] = citing_documents(e, docs, texts, mentions=mentions.of(e))
     ranking = sorted(entries, key=lambda e: (-(e.get("n_citing_docs") or 0), -(e.get("n_mentions") or 0), str(e["display"])))[:20]
     return {"kinds": kinds, "entries": entries, "ranking": ranking, "pages": pages, "hrefs": hrefs,
-            "overlap": overlap_matrix(entries, docs, hrefs=hrefs)}
+            "overlap": overlap_matrix(entries, docs, hrefs=hrefs), "mentions": mentions}
 
 
 def overlap_matrix(entries: list[dict[str, Any]], docs: dict[str, dict[str, Any]], limit: int = MAX_OVERLAP_DOCS,
@@ -698,6 +737,9 @@ TARGET_COLUMNS = ("doc", "doc_id", "start", "text", "indicator", "topics", "topi
 ASSIGNMENT_COLUMNS = ("doc", "doc_id", "start", "task", "lead", "support", "issues")
 
 
+PER_DOC_COLUMNS = ("doc", "doc_id")
+
+
 def _per_doc(df: pd.DataFrame | None) -> Counter:
     if df is None or df.empty:
         return Counter()
@@ -714,11 +756,11 @@ def comparison(tables: dict[str, pd.DataFrame], documents: Any = None, *,
     """
     docs = _docs(tables) if docs is None else docs
     ids = sorted(docs)
-    side = _top(ids, _per_doc(tables.get("targets")), MAX_SIDE_DOCS)
+    side = _top(ids, _per_doc(read_table(tables, "targets", PER_DOC_COLUMNS)), MAX_SIDE_DOCS)
     side_set = set(side)
     by_topic: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     n_topic: Counter = Counter()
-    for r in columns(tables.get("targets"), TARGET_COLUMNS):
+    for r in columns(read_table(tables, "targets", TARGET_COLUMNS), TARGET_COLUMNS):
         doc = r.get("doc") or r.get("doc_id")
         topics = _topics(r)
         n_topic.update(topics)
@@ -734,7 +776,7 @@ def comparison(tables: dict[str, pd.DataFrame], documents: Any = None, *,
     tc = tables.get("target_comparison")
     detail = {"columns": [str(c) for c in tc.columns], "rows": [[show(v) for v in r.values()] for r in rows(tc.head(MAX_ROWS))],
               "n": len(tc)} if tc is not None and not tc.empty else {"columns": [], "rows": [], "n": 0}
-    lead_ids = _top(ids, _per_doc(tables.get("assignments")), MAX_SIDE_DOCS)
+    lead_ids = _top(ids, _per_doc(read_table(tables, "assignments", PER_DOC_COLUMNS)), MAX_SIDE_DOCS)
     return {"docs": [docs[d] for d in side], "n_docs": len(ids), "topics": topics, "detail": detail,
             "lead_docs": [docs[d] for d in lead_ids],
             "leads": lead_matrix(tables, docs, lead_ids), "timeline": timeline(tables, docs),
@@ -744,7 +786,8 @@ def comparison(tables: dict[str, pd.DataFrame], documents: Any = None, *,
 def lead_matrix(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], ids: list[str]) -> list[dict[str, Any]]:
     """Bodies × documents: how many tasks each body leads (chủ trì) and supports (phối hợp)."""
     counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for a in columns(tables.get("assignments"), ("doc", "doc_id", "lead", "support")):
+    cols = ("doc", "doc_id", "lead", "support")
+    for a in columns(read_table(tables, "assignments", cols), cols):
         doc = a.get("doc") or a.get("doc_id")
         for role in ("lead", "support"):
             for item in a.get(role) or []:
@@ -767,7 +810,8 @@ def timeline(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], w
              limit: int = MAX_TIMELINE_DOCS) -> dict[str, Any]:
     """A Gantt-like chart of the deadlines that have an interval (of at most ``limit`` documents): geometry for an inline SVG."""
     items, seen = [], set()
-    for r in columns(tables.get("deadlines"), ("doc", "doc_id", "from", "to", "value", "text", "kind", "start")):
+    cols = ("doc", "doc_id", "from", "to", "value", "text", "kind", "start")
+    for r in columns(read_table(tables, "deadlines", cols), cols):
         lo, hi = show(r.get("from")), show(r.get("to"))
         if not (year_of(lo) and year_of(hi)):
             continue
@@ -818,10 +862,10 @@ def common_bases(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]
                  hrefs: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Per kind of citing document, the bases cited by most documents of that kind."""
     names = {e["key"]: (e.get("symbol") or e.get("name") or e["key"])
-             for e in columns(tables.get("registry"), ("key", "symbol", "name"))}
+             for e in columns(read_table(tables, "registry", ("key", "symbol", "name")), ("key", "symbol", "name"))}
     kind_of = {d: show(v.get("kind")) or "(không rõ)" for d, v in docs.items()}
     per_kind: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for c in columns(tables.get("citations"), ("doc", "key", "self")):
+    for c in columns(read_table(tables, "citations", ("doc", "key", "self")), ("doc", "key", "self")):
         key = c.get("key")
         if not key or str(key).endswith("|?") or c.get("self"):
             continue
@@ -849,15 +893,14 @@ def overview(tables: dict[str, pd.DataFrame], documents: Any = None, *,
              docs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The overview: counts, groupings, charts, and the documents list split into pages of :data:`DOCS_PER_PAGE`."""
     docs_list = list((_docs(tables) if docs is None else docs).values())
-    counts = {k: len(tables[k]) if tables.get(k) is not None else 0
-              for k in ("citations", "registry", "targets", "results", "assignments", "deadlines", "bodies", "conflicts")}
+    counts = {k: count_rows(tables, k) for k in ("citations", "registry", "targets", "results", "assignments", "deadlines", "bodies", "conflicts")}
 
     def group(field: str) -> list[tuple[str, int]]:
         return sorted(Counter(show(d.get(field)) or "(không rõ)" for d in docs_list).items())
 
     years = Counter(str(year_of(d.get("date")) or "(không rõ)") for d in docs_list)
     per_year: Counter = Counter()
-    for r in columns(tables.get("deadlines"), ("to", "from", "value")):
+    for r in columns(read_table(tables, "deadlines", ("to", "from", "value")), ("to", "from", "value")):
         y = year_of(r.get("to")) or year_of(r.get("from")) or year_of(r.get("value"))
         if y:
             per_year[y] += 1
@@ -1003,7 +1046,8 @@ def quality(tables: dict[str, pd.DataFrame], documents: Iterable[dict[str, Any]]
     n: dict[str, int] = {}
     unresolved = []
     n["unresolved"] = 0
-    for c in columns(tables.get("citations"), ("doc", "text", "status", "reason", "start")):
+    cols = ("doc", "text", "status", "reason", "start")
+    for c in columns(read_table(tables, "citations", cols), cols):
         if c.get("status") in (None, "RESOLVED"):
             continue
         n["unresolved"] += 1
@@ -1017,7 +1061,7 @@ def quality(tables: dict[str, pd.DataFrame], documents: Iterable[dict[str, Any]]
     unmatched: dict[str, dict[str, Any]] = {}
     issues = []
     n["assignment_issues"] = 0
-    for a in columns(tables.get("assignments"), ASSIGNMENT_COLUMNS):
+    for a in columns(read_table(tables, "assignments", ASSIGNMENT_COLUMNS), ASSIGNMENT_COLUMNS):
         doc = a.get("doc") or a.get("doc_id")
         if a.get("issues"):
             n["assignment_issues"] += 1
@@ -1052,7 +1096,7 @@ def bodies_view(tables: dict[str, pd.DataFrame], documents: Any = None, *,
     """Bodies: the ``bodies`` table (first :data:`MAX_ROWS` rows) and each body's roles, with up to :data:`MAX_BODY_DOCS` documents."""
     docs = _docs(tables) if docs is None else docs
     roles: dict[str, dict[str, Any]] = {}
-    for a in columns(tables.get("assignments"), ASSIGNMENT_COLUMNS):
+    for a in columns(read_table(tables, "assignments", ASSIGNMENT_COLUMNS), ASSIGNMENT_COLUMNS):
         doc = a.get("doc") or a.get("doc_id")
         for role in ("lead", "support"):
             for item in a.get(role) or []:
@@ -1122,12 +1166,16 @@ def document_view(d: dict[str, Any], cite_keys, conflicts, docs, ocr: Iterable[d
 class CitationKeys:
     """``(doc, start)`` → a citation's registry key, status, reason and index link, one document at a time."""
 
+    COLUMNS = ("doc", "start", "key", "status", "reason")  # the columns of ``citations`` read
+
     def __init__(self, citations: pd.DataFrame | None, hrefs: Mapping[str, str]) -> None:
         self.hrefs = hrefs
         self._pos: dict[Any, Any] = {}
         if citations is not None and not citations.empty and "doc" in citations.columns:
             self._pos = citations.groupby("doc", sort=False).indices
-            self._cols = {c: citations[c].to_numpy(dtype=object) for c in ("start", "key", "status", "reason")
+            # Arrow arrays, a document's values taken when its page is rendered: as Python
+            # objects, three strings per citation of the corpus would wait for their page.
+            self._cols = {c: _arrow_or_objects(citations[c]) for c in ("start", "key", "status", "reason")
                           if c in citations.columns}
 
     def of(self, doc: Any) -> dict[tuple[Any, Any], dict[str, Any]]:
@@ -1135,13 +1183,29 @@ class CitationKeys:
         if pos is None or "start" not in self._cols:
             return {}
         out = {}
-        for j in pos:
-            info = {c: obj(v[j]) for c, v in self._cols.items()}
+        values = {c: _take(v, pos) for c, v in self._cols.items()}
+        for vals in zip(*values.values()):
+            info = {c: obj(v) for c, v in zip(values, vals)}
             key = info.get("key")
             if key:
                 info["href"] = self.hrefs.get(key) or f"citations.html#{anchor('r', key)}"
             out[(doc, info["start"])] = info
         return out
+
+
+def _arrow_or_objects(column: pd.Series) -> Any:
+    """A column as an Arrow array (missing values as null), or as objects if Arrow has no type for it."""
+    try:
+        return pa.array(column, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return column.to_numpy(dtype=object)
+
+
+def _take(values: Any, positions: Any) -> list[Any]:
+    """``values`` at ``positions``, as Python values."""
+    if isinstance(values, pa.Array):
+        return values.take(pa.array(positions)).to_pylist()
+    return values[positions].tolist()
 
 
 # --- the site ---------------------------------------------------------------------
@@ -1250,27 +1314,60 @@ def _swap_in(tmp: Path, site: Path) -> None:
 def _render_into(folder: Path, tables: dict[str, pd.DataFrame], documents: Sequence[dict[str, Any]],
                  inputs: list[dict[str, Any]], templates_dir: str | os.PathLike[str] | None) -> list[str]:
     LAST_TIMINGS.clear()
-    clock = [time.perf_counter()]
+    generated = pd.Timestamp.now().strftime("%Y-%m-%d %H:%M")
+    if isinstance(tables, TableStore):
+        # Out of core, the index pages are rendered in a process of their own: their working
+        # copies (the whole citation index) die with it, instead of staying fragmented in this
+        # process's heap through the longest part, the document pages.
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
 
-    def _lap(name: str) -> None:
-        now = time.perf_counter()
-        LAST_TIMINGS[name] = round(now - clock[0], 3)
-        clock[0] = now
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+            written, hrefs, laps = pool.submit(_index_pages, folder, tables, templates_dir, generated).result()
+    else:
+        written, hrefs, laps = _index_pages(folder, tables, templates_dir, generated)
+    LAST_TIMINGS.update(laps)
+    pages = _Pages(folder, tables, templates_dir, generated)
+    _document_and_quality_pages(pages, tables, documents, inputs, hrefs)
+    LAST_TIMINGS.update(pages.laps)
+    return written + pages.written
 
-    env = environment(templates_dir)
-    docs = _docs(tables)
-    common = {"nav": NAV, "documents": list(docs.values()), "generated": pd.Timestamp.now().strftime("%Y-%m-%d %H:%M")}
-    written: list[str] = []
 
-    def write(name: str, html: str) -> None:
-        with open(folder / name, "wb") as f:
+class _Pages:
+    """Pages rendered into ``folder`` and written at once: the names written, the seconds of each part."""
+
+    def __init__(self, folder: Path, tables: dict[str, pd.DataFrame], templates_dir: str | os.PathLike[str] | None,
+                 generated: str) -> None:
+        self.folder = folder
+        self.templates_dir = templates_dir
+        self.env = environment(templates_dir)
+        self.docs = _docs(tables)
+        self.common = {"nav": NAV, "documents": list(self.docs.values()), "generated": generated}
+        self.written: list[str] = []
+        self.laps: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def write(self, name: str, html: str) -> None:
+        with open(self.folder / name, "wb") as f:
             f.write(html.encode("utf-8"))
-        written.append(name)
+        self.written.append(name)
 
-    def page(name: str, template: str, **ctx: Any) -> None:
-        write(name, env.get_template(template).render(page=name, **common, **ctx))
+    def page(self, name: str, template: str, **ctx: Any) -> None:
+        self.write(name, self.env.get_template(template).render(page=name, **self.common, **ctx))
 
-    _lap("setup")
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._clock, 3)
+        self._clock = now
+
+
+def _index_pages(folder: Path, tables: dict[str, pd.DataFrame], templates_dir: str | os.PathLike[str] | None,
+                 generated: str) -> tuple[list[str], dict[str, str], dict[str, float]]:
+    """The overview, citation index, comparison and bodies pages; returns the names written,
+    each registry key's link in the index, and the seconds of each part."""
+    pages = _Pages(folder, tables, templates_dir, generated)
+    docs, page = pages.docs, pages.page
+    pages.lap("setup")
     # 1. Overview (its first page; the documents list continues on documents-N.html).
     ov = overview(tables, docs=docs)
     page("index.html", "index.html", view=ov)
@@ -1280,41 +1377,53 @@ def _render_into(folder: Path, tables: dict[str, pd.DataFrame], documents: Seque
              lo=p * DOCS_PER_PAGE + 1, hi=p * DOCS_PER_PAGE + len(chunk))
     del ov
 
-    _lap("overview")
+    pages.lap("overview")
     # 2. Citation index, one page of entries at a time (citing documents filled just before rendering).
-    conflicts = _conflicts(tables)
-    cidx = citation_index(tables, docs=docs, citing=False, conflicts_list=conflicts)
+    cidx = citation_index(tables, docs=docs, citing=False, conflicts_list=_conflicts(tables))
     hrefs = cidx["hrefs"]
-    texts = CitationTexts(tables.get("citations"))
+    texts = CitationTexts(read_table(tables, "citations", CitationTexts.COLUMNS))
+    mentions = cidx["mentions"]
     for part in cidx["pages"]:
         for e in part["entries"]:
-            e["citing"] = citing_documents(e, docs, texts)
+            e["citing"] = citing_documents(e, docs, texts, mentions=mentions.of(e))
         page(part["name"], "citations.html", view=cidx, part=part)
         for e in part["entries"]:
             if e["more"]:
-                full = dict(e, citing=citing_documents(e, docs, texts, CITING_FULL, CITING_SNIPPETS), more=0)
+                full = dict(e, citing=citing_documents(e, docs, texts, CITING_FULL, CITING_SNIPPETS,
+                                                       mentions=mentions.of(e)), more=0)
                 page(e["all_href"], "citation.html", e=full)
             e["citing"] = []
-    del cidx, texts
+    del cidx, texts, mentions
+    release_free_memory()
 
-    _lap("citations")
+    pages.lap("citations")
     # 3. Comparison and bodies.
     page("compare.html", "compare.html", view=comparison(tables, docs=docs, hrefs=hrefs))
     page("bodies.html", "bodies.html", view=bodies_view(tables, docs=docs))
+    pages.lap("compare_bodies")
+    return pages.written, hrefs, pages.laps
 
-    _lap("compare_bodies")
+
+def _document_and_quality_pages(pages: _Pages, tables: dict[str, pd.DataFrame], documents: Sequence[dict[str, Any]],
+                                inputs: list[dict[str, Any]], hrefs: Mapping[str, str]) -> None:
+    """Every document's page, then the quality page and the static files."""
+    docs, written = pages.docs, pages.written
+    conflicts = _conflicts(tables)
+    for c in conflicts:  # linked to their entry in the index, as citation_index links them
+        c["href"] = hrefs.get(c.get("key"), c["href"])
     # 4. Document pages, written as they are rendered (by worker processes for a big corpus);
     #    OCR slips and missing metadata gathered for the quality page, bounded.
-    cite_keys = CitationKeys(tables.get("citations"), hrefs)
+    cite_keys = CitationKeys(read_table(tables, "citations", CitationKeys.COLUMNS), hrefs)
     conflicts_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for c in conflicts:  # their links were set by citation_index; a page needs only what it shows
+    for c in conflicts:  # a page needs only what it shows
         shown = {k: c.get(k) for k in ("href", "symbol", "type", "detail")}
         for doc in c["docs"]:
             conflicts_of[doc].append(shown)
-    found = _Findings(folder)
+    found = _Findings(pages.folder)
     tasks = ((doc, source, cite_keys.of(doc), conflicts_of.get(doc, [])) for doc, source in _page_sources(documents))
     try:
-        for name, ocr_d, missing_d in _document_pages(tasks, len(documents), folder, templates_dir, common, docs, env):
+        for name, ocr_d, missing_d in _document_pages(tasks, len(documents), pages.folder, pages.templates_dir,
+                                                      pages.common, docs, pages.env):
             written.append(name)
             found.add(ocr_d, missing_d)
     finally:
@@ -1322,15 +1431,14 @@ def _render_into(folder: Path, tables: dict[str, pd.DataFrame], documents: Seque
     if found.n_ocr:
         written.append(found.csv_name)
 
-    _lap("documents")
+    pages.lap("documents")
     # 5. Quality, then the static files.
-    page("quality.html", "quality.html", view=quality(tables, (), inputs, found.ocr(), found.missing, docs=docs, hrefs=hrefs,
-                                                      counts={"ocr": found.n_ocr, "missing": found.n_missing},
-                                                      conflicts_list=conflicts))
+    pages.page("quality.html", "quality.html",
+               view=quality(tables, (), inputs, found.ocr(), found.missing, docs=docs, hrefs=hrefs,
+                            counts={"ocr": found.n_ocr, "missing": found.n_missing}, conflicts_list=conflicts))
     for name in STATIC_FILES:
-        write(name, env.get_template(name).render())
-    _lap("quality_static")
-    return written
+        pages.write(name, pages.env.get_template(name).render())
+    pages.lap("quality_static")
 
 
 # --- document pages -------------------------------------------------------------------
