@@ -274,8 +274,10 @@ def build_corpus_outputs(documents: list[dict[str, Any]], out: Path, inputs: lis
 
 # From this many documents on, the corpus stages run out of core.
 OUT_OF_CORE_DOCUMENTS = 1000
-# The output stages of an out-of-core build, longest first: two at a time, the rest as they finish.
-OUT_OF_CORE_ORDER = ("database", "site", "store_tables", "calendar", "exports")
+# The output stages of an out-of-core build, two at a time, each of the rest as soon as one ends.
+# The site, the longest, starts first; the database, the next longest and the one that takes most
+# memory after the site's index pages, after the small ones, by when those index pages are done.
+OUT_OF_CORE_ORDER = ("site", "store_tables", "calendar", "exports", "database")
 # The folder of an out-of-core build's tables, under the run's output folder (removed when it ends).
 WORK_PREFIX = ".corpus-tables-"
 

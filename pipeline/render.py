@@ -460,6 +460,7 @@ def _conflicts(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
         c["href"] = f"citations.html#{c['anchor']}"
         c["docs"] = sorted({x for side in c.get("sides") or [] for x in side.get("docs") or []})
         c["detail"] = conflict_detail(c)
+        c.pop("sides", None)  # its documents are in docs and detail: a page shows no more (tables/conflicts.csv has it all)
         out.append(c)
     return out
 
