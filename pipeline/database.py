@@ -25,7 +25,7 @@ import sqlite3
 from itertools import islice
 from unicodedata import normalize as unicodedata_normalize
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -48,7 +48,7 @@ RE_PARAGRAPH = regex.compile(r"\S[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", regex.V1)
 CACHE_KIB = 64 * 1024
 # Rows converted to Python values and inserted at a time (bounds the memory a big table takes).
 INSERT_ROWS = 20_000
-# ... and at most this many bytes of a table's data (see _slice_rows).
+# ... and about this many characters of text (see _row_slices).
 INSERT_BYTES = 16 * 1024 * 1024
 # FTS5 treats these as syntax; a user query is always matched literally.
 RE_QUERY_TOKEN = regex.compile(r"[\p{L}\p{N}]+")
@@ -188,22 +188,36 @@ def _write_table(con: sqlite3.Connection, name: str, df: pd.DataFrame) -> None:
     marks = ", ".join("?" for _ in cols)
     insert = f"INSERT INTO {_quote(name)} VALUES ({marks})"
     # A slice of rows at a time: a whole table as Python values would be millions of objects.
-    step = _slice_rows(df)
-    for lo in range(0, len(df), step):
-        part = df.iloc[lo:lo + step]
+    for lo, hi in _row_slices(df):
+        part = df.iloc[lo:hi]
         con.executemany(insert, zip(*(_column_values(part.iloc[:, i]) for i in range(len(cols)))))
     for c in cols:
         if c in INDEX_COLUMNS:
             con.execute(f"CREATE INDEX {_quote(f'ix_{name}_{c}')} ON {_quote(name)} ({_quote(c)})")
 
 
-def _slice_rows(df: pd.DataFrame) -> int:
-    """Rows per insert slice: :data:`INSERT_ROWS`, fewer for a table of long cells (the registry's
-    mentions are kilobytes of JSON each) so that a slice is at most :data:`INSERT_BYTES` of data."""
-    size = int(df.memory_usage(index=False, deep=False).sum())
-    if not size:
-        return INSERT_ROWS
-    return max(1, min(INSERT_ROWS, len(df) * INSERT_BYTES // size))
+def _row_slices(df: pd.DataFrame) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the slices of rows inserted at a time: at most :data:`INSERT_ROWS` rows
+    and about :data:`INSERT_BYTES` of text, whichever comes first.
+
+    Rows differ widely in size: the registry is sorted by how often a document
+    is cited, and its first entries' mentions are megabytes of JSON each.
+
+    >>> list(_row_slices(pd.DataFrame({"t": ["a" * 10] * 5})))
+    [(0, 5)]
+    """
+    n = len(df)
+    size = np.full(n, 8 * len(df.columns), dtype=np.int64)
+    for c in df.columns:
+        if isinstance(df[c].dtype, pd.StringDtype):
+            size += df[c].str.len().fillna(0).to_numpy(dtype=np.int64)
+    ends = np.cumsum(size)
+    lo = 0
+    while lo < n:
+        reach = (ends[lo - 1] if lo else 0) + INSERT_BYTES
+        hi = min(max(int(np.searchsorted(ends, reach, side="right")), lo + 1), lo + INSERT_ROWS, n)
+        yield lo, hi
+        lo = hi
 
 
 def paragraphs(text: str) -> Iterable[tuple[int, int, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from extractors.jurisdiction import fold
@@ -176,3 +177,18 @@ def test_tables_inserted_slice_by_slice_are_the_same(corpus_run, tmp_path, monke
     assert dump(tmp_path / "sliced.sqlite") == whole
     hits = search(tmp_path / "sliced.sqlite", "Bộ Chính trị", source="citation", limit=1000)
     assert hits and hits == search(tmp_path / "whole.sqlite", "Bộ Chính trị", source="citation", limit=1000)
+
+
+@pytest.mark.parametrize("lengths", [[], [5], [300, 1, 50, 60, 1], [1] * 25, [0, 0, 1000, 0], [99, 99, 99]])
+def test_rows_are_inserted_in_slices_bounded_by_rows_and_text(monkeypatch, lengths):
+    from pipeline import database
+
+    monkeypatch.setattr(database, "INSERT_BYTES", 100)
+    monkeypatch.setattr(database, "INSERT_ROWS", 4)
+    df = pd.DataFrame({"text": ["x" * n for n in lengths], "n": range(len(lengths))})
+    slices = list(database._row_slices(df))
+    assert [i for lo, hi in slices for i in range(lo, hi)] == list(range(len(lengths)))  # every row once, in order
+    for lo, hi in slices:
+        assert 0 < hi - lo <= 4
+        text = sum(lengths[lo:hi]) + 16 * (hi - lo)
+        assert text <= 100 or hi - lo == 1  # only a row bigger than a slice is alone over the bound
