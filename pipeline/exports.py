@@ -119,7 +119,7 @@ def citation_report(tables: dict[str, pd.DataFrame], documents: Any = None) -> R
         body = []
         for i in g["issuers"]:
             for e in i["entries"]:
-                dates = "; ".join(f"{d['date']} (theo {_listed([x['label'] for x in d['docs']], len(d['docs']) + d.get('more', 0))})"
+                dates = "; ".join(f"{d['date']} (theo {_listed([x.label for x in d['docs']], len(d['docs']) + d.get('more', 0))})"
                                   for d in e["date_sources"])
                 citing = e.get("citing_docs") or {}
                 if not isinstance(citing, dict):

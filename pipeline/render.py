@@ -36,7 +36,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import jinja2
 import orjson
@@ -453,12 +453,15 @@ def _docs(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _conflicts(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+def _conflicts(tables: dict[str, pd.DataFrame], with_docs: bool = True) -> list[dict[str, Any]]:
+    """The conflicts with their anchor, link and detail; ``with_docs``: also ``docs``, every document
+    on any side (what a document page looks up; thousands for a key every document cites)."""
     out = []
     for c in rows(tables.get("conflicts")):
         c["anchor"] = anchor("r", c.get("key"))
         c["href"] = f"citations.html#{c['anchor']}"
-        c["docs"] = sorted({x for side in c.get("sides") or [] for x in side.get("docs") or []})
+        if with_docs:
+            c["docs"] = sorted({x for side in c.get("sides") or [] for x in side.get("docs") or []})
         c["detail"] = conflict_detail(c)
         c.pop("sides", None)  # its documents are in docs and detail: a page shows no more (tables/conflicts.csv has it all)
         out.append(c)
@@ -515,21 +518,31 @@ def _group_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for k, g in sorted(groups.items(), key=lambda kv: -sum(len(v) for v in kv[1].values()))]
 
 
+class DocRef(NamedTuple):
+    """A document named on a page: its id and label (a tuple: an index lists tens of thousands)."""
+    doc: str
+    label: str
+
+
 class RegistryMentions:
-    """Each registry entry's mentions, decoded when a page shows them.
+    """Each registry entry's mentions, read when a page first needs them and decoded per entry.
 
     They are most of the registry: every citation's place and context, as
-    JSON text, about 230 MB for 10,000 documents.  They are kept as one Arrow
-    array, not a Python string per entry (twice the bytes, for Vietnamese
-    text), and an entry (a row of :func:`citation_index`) finds its own by ``row``.
+    JSON text, about 230 MB for 10,000 documents.  They are read only if some
+    page shows mentions (the exports never do), and kept as one Arrow array,
+    not a Python string per entry (twice the bytes, for Vietnamese text).
+    An entry (a row of :func:`citation_index`) finds its own by ``row``.
     """
 
-    def __init__(self, column: pd.DataFrame | None) -> None:
-        self._texts = None
-        if column is not None and "mentions" in column.columns:
-            self._texts = pa.array(column["mentions"], from_pandas=True)
+    def __init__(self, read: Callable[[], pd.DataFrame | None]) -> None:
+        self._read: Callable[[], pd.DataFrame | None] | None = read
+        self._texts: pa.Array | None = None
 
     def of(self, e: dict[str, Any]) -> list[dict[str, Any]]:
+        if self._read is not None:
+            column, self._read = self._read(), None
+            if column is not None and "mentions" in column.columns:
+                self._texts = pa.array(column["mentions"], from_pandas=True)
         row = e.get("row")
         if self._texts is None or row is None:
             return mentions_of(e)
@@ -604,14 +617,14 @@ def citation_index(tables: dict[str, pd.DataFrame], documents: Any = None, *,
     """
     docs = _docs(tables) if docs is None else docs
     conflicts = defaultdict(list)
-    for c in _conflicts(tables) if conflicts_list is None else conflicts_list:
+    for c in _conflicts(tables, with_docs=False) if conflicts_list is None else conflicts_list:
         conflicts[c.get("key")].append(c)
     entries = []
     # Mentions are read only when a page shows them (see RegistryMentions).
     registry = read_table(tables, "registry", [c for c in table_columns(tables, "registry") if c != "mentions"])
     if registry is not None and "mentions" in registry.columns:  # a frame from a dict comes whole
         registry = registry.drop(columns="mentions")
-    mentions = RegistryMentions(read_table(tables, "registry", ("mentions",)))
+    mentions = RegistryMentions(lambda: read_table(tables, "registry", ("mentions",)))
     for row, e in enumerate(rows(registry)):
         e = {**REGISTRY_DEFAULTS, **e, "row": row}
         e["anchor"] = anchor("r", e["key"])
@@ -625,7 +638,7 @@ def citation_index(tables: dict[str, pd.DataFrame], documents: Any = None, *,
         for x in e.get("date_sources") or []:
             shown, more = _more(list(x.get("docs") or []), DATE_SOURCE_DOCS)
             sources.append({"date": x.get("date"), "count": x.get("count"), "more": more,
-                            "docs": [{"doc": k, "label": docs.get(k, {}).get("label", k)} for k in shown]})
+                            "docs": [DocRef(k, docs.get(k, {}).get("label", k)) for k in shown]})
         e["date_sources"] = sources
         entries.append(e)
     kinds = _group_entries(entries)
@@ -1380,7 +1393,7 @@ def _index_pages(folder: Path, tables: dict[str, pd.DataFrame], templates_dir: s
 
     pages.lap("overview")
     # 2. Citation index, one page of entries at a time (citing documents filled just before rendering).
-    cidx = citation_index(tables, docs=docs, citing=False, conflicts_list=_conflicts(tables))
+    cidx = citation_index(tables, docs=docs, citing=False, conflicts_list=_conflicts(tables, with_docs=False))
     hrefs = cidx["hrefs"]
     texts = CitationTexts(read_table(tables, "citations", CitationTexts.COLUMNS))
     mentions = cidx["mentions"]
