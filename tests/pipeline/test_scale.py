@@ -289,3 +289,20 @@ def test_tables_gathered_by_worker_processes_are_the_same(corpus_run, monkeypatc
     assert serial.keys() == parallel.keys()
     for name, df in serial.items():
         pd.testing.assert_frame_equal(df, parallel[name], check_exact=True, obj=name)
+
+
+def test_the_warm_up_text_exercises_every_extractor_and_the_former_provinces():
+    from extractors.ingest import RawDocument
+    from pipeline.analyse import document_from_raw, extract_records
+
+    text = runner.WARM_UP_TEXT
+    doc, _ = document_from_raw(RawDocument(doc_id="w.txt", path="", format="txt", encoding="utf-8", sha256="",
+                                           size=len(text), raw=text))
+    records = extract_records(doc)
+    empty = [kind for kind in ("citations", "targets", "assignments", "deadlines", "bodies") if not records.get(kind)]
+    assert empty == []
+    import subprocess
+
+    code = ("from pipeline.runner import prepare_worker; from extractors import jurisdiction as j; "
+            "prepare_worker(); assert j._former_provinces.cache_info().currsize == 1")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
