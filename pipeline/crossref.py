@@ -27,8 +27,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 import regex
 
@@ -131,7 +132,8 @@ Resolver = Callable[[dict[str, Any]], "Resolution | None"]
 def corpus_resolver(documents: pd.DataFrame) -> Resolver:
     """Link a registry entry to the corpus document with the same jurisdiction and symbol."""
     index: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for d in records(documents):
+    # only the cells resolve reads are kept for each indexed document
+    for d in records(documents[[c for c in ("doc", "symbol", "province", "date") if c in documents]]):
         if d.get("symbol"):
             index[_symbol_key(d["symbol"])].append(d)
 
@@ -181,62 +183,21 @@ class CrossrefResult:
 
 def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
              resolvers: Iterable[Resolver] | None = None) -> CrossrefResult:
-    """Canonical keys, registry, resolution and conflicts for a corpus's citations."""
-    docs = {d["doc"]: d for d in records(documents)}
-    # Only the columns read here become Python dicts (a national corpus has hundreds of
-    # thousands of mentions); the keyed table is the input plus the new columns.
-    rows = records(citations[[c for c in citations.columns if c in MENTION_FIELDS]])
-    # 1. a base key per mention: namespace + symbol (or named document)
-    for r in rows:
-        doc = docs.get(r["doc"], {})
-        national = _is_national(r) if r.get("symbol") else True
-        r["national"] = national
-        r["jurisdiction"] = "" if national else _jurisdiction(r, doc)
-        if r.get("symbol"):
-            ns = "national" if national else (r["jurisdiction"] or "?")
-            r["base_key"] = f"{ns}|{r['symbol']}"
-            r["edition"] = _edition(r, local=not national)
-        else:
-            name = r.get("name") or r.get("text") or ""
-            local_name = bool(re.search(r"(?i)đảng bộ (tỉnh|xã|huyện)|tỉnh lần thứ", name))
-            jur = (doc.get("province") or "?") if local_name else "national"
-            r["jurisdiction"] = "" if not local_name else jur
-            r["national"] = not local_name
-            r["base_key"] = f"{jur}|name:{fold(name)}"
-            r["edition"] = ""
-    # 2. editions: a mention without a term/year joins the only edition, or is ambiguous
-    editions: dict[str, set[str]] = defaultdict(set)
-    doc_editions: dict[tuple[str, str], set[str]] = defaultdict(set)  # (base key, doc) → editions it cites
-    for r in rows:
-        if r["edition"]:
-            editions[r["base_key"]].add(r["edition"])
-            doc_editions[(r["base_key"], r["doc"])].add(r["edition"])
-    for r in rows:
-        eds = editions.get(r["base_key"], set())
-        if r["edition"] or not eds:
-            r["key"] = r["base_key"] + (f"|{r['edition']}" if r["edition"] else "")
-            r["status"], r["reason"] = Status.RESOLVED.value, "symbol and edition stated" if r["edition"] else "only one edition cited"
-        elif len(eds) == 1:
-            r["key"] = f"{r['base_key']}|{next(iter(eds))}"
-            r["status"], r["reason"] = Status.RESOLVED.value, "no date or term: the only edition cited in the corpus"
-        else:
-            same_doc = doc_editions.get((r["base_key"], r["doc"]), set())
-            if len(same_doc) == 1:
-                r["key"] = f"{r['base_key']}|{next(iter(same_doc))}"
-                r["status"], r["reason"] = Status.RESOLVED.value, "no date or term: the edition its document cites elsewhere"
-            else:
-                r["key"] = r["base_key"] + "|?"
-                r["status"] = Status.AMBIGUOUS.value
-                r["reason"] = f"no date or term, and {len(eds)} editions are cited: {', '.join(sorted(eds))}"
-        if r.get("symbol") and not r["national"] and not r["jurisdiction"]:
-            r["status"], r["reason"] = Status.UNRESOLVED.value, "local symbol in a document without a known jurisdiction"
-    cited = _with_keys(citations, rows)
-    registry = _registry(rows, docs)
+    """Canonical keys, registry, resolution and conflicts for a corpus's citations.
+
+    A national corpus has hundreds of thousands of mentions, each with a long
+    ``context``: the citations are read as Python dicts one block of rows at a
+    time (:data:`BLOCK_ROWS`), and a registry entry's mentions are gathered by
+    row position, so the working set stays a small fraction of the tables.
+    """
+    docs = {d["doc"]: d for d in records(documents[[c for c in DOCUMENT_FIELDS if c in documents]])}
+    cited = _with_keys(citations, _mention_keys(citations, docs))
+    groups = _group_by_key(cited)
+    registry = _registry(cited, groups)
     resolvers = list(resolvers) if resolvers is not None else []
     resolvers.append(corpus_resolver(documents))
     linked, link_reason = [], []
-    for entry in records(registry):
-        entry = {k: v if k == "mentions" else json_value(v) for k, v in entry.items()}  # mentions stay JSON text
+    for entry in _decoded_entries(registry):
         res = None
         for resolve in resolvers:
             res = resolve(entry)
@@ -247,80 +208,271 @@ def crossref(citations: pd.DataFrame, documents: pd.DataFrame,
     if not registry.empty:
         registry["corpus_doc"] = linked
         registry["link"] = link_reason
-    conflicts = _conflicts(rows, docs)
+    conflicts = _conflicts(cited, groups, docs)
     if not registry.empty:
         flagged = set(conflicts["key"]) if not conflicts.empty else set()
         registry["has_conflict"] = registry["key"].isin(flagged)
     return CrossrefResult(cited, registry, conflicts)
 
 
-# The fields of a mention that keying, the registry and the conflicts read.
-MENTION_FIELDS = frozenset({
-    "doc", "text", "start", "end", "kind", "symbol", "issuer_code", "year", "date", "issuer", "term", "title",
-    "self", "role", "section", "name", "scope", "context",
-})
+# What keying reads of a citing document.
+DOCUMENT_FIELDS = ("doc", "province", "level", "commune", "date")
+# The fields of a mention that keying, the registry and the conflicts read (each only its own).
+KEY_FIELDS = ("doc", "text", "symbol", "issuer_code", "year", "date", "issuer", "term", "name", "scope")
+REGISTRY_FIELDS = ("doc", "start", "end", "kind", "symbol", "date", "issuer", "term", "title", "role", "section",
+                   "name", "context", "national", "jurisdiction", "status", "reason")
+CONFLICT_FIELDS = ("doc", "symbol", "name", "date", "kind", "issuer", "self")
 # The columns keying adds, in this order, after the input's.
 KEY_COLUMNS = ("national", "jurisdiction", "base_key", "edition", "key", "status", "reason")
+# Mentions read as Python dicts at a time: about 10 MB with their contexts, where all of a
+# 10,000-document corpus's (406,000) took about 3 GB.
+BLOCK_ROWS = 4096
 
 
-def _with_keys(citations: pd.DataFrame, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The citations table with the columns :data:`KEY_COLUMNS` set from ``rows`` (one per citation, in order)."""
-    if not rows:
+def _spans(weights: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Consecutive ``(start, stop)`` ranges of about :data:`BLOCK_ROWS` mentions each (at least one item)."""
+    start, total = 0, 0
+    for i, w in enumerate(weights):
+        total += w
+        if total >= BLOCK_ROWS:
+            yield start, i + 1
+            start, total = i + 1, 0
+    if start < len(weights):
+        yield start, len(weights)
+
+
+def _row_blocks(table: pd.DataFrame, fields: Iterable[str],
+                mentions: Sequence[int] | None = None) -> Iterator[list[dict[str, Any]]]:
+    """The rows of ``table``'s ``fields`` (those it has) as dicts, a block at a time, in order.
+
+    ``mentions``: how many mentions each row holds (one each when not given).
+    """
+    columns = table[[c for c in fields if c in table.columns]]
+    for start, stop in _spans(mentions if mentions is not None else [1] * len(columns)):
+        yield records(columns.iloc[start:stop])
+
+
+def _mention_base_key(r: dict[str, Any], doc: dict[str, Any]) -> tuple[bool, str, str, str]:
+    """``(national, jurisdiction, base key, edition)`` of a mention: namespace + symbol (or named document)."""
+    if r.get("symbol"):
+        national = _is_national(r)
+        jurisdiction = "" if national else _jurisdiction(r, doc)
+        ns = "national" if national else (jurisdiction or "?")
+        return national, jurisdiction, f"{ns}|{r['symbol']}", _edition(r, local=not national)
+    name = r.get("name") or r.get("text") or ""
+    local_name = bool(re.search(r"(?i)đảng bộ (tỉnh|xã|huyện)|tỉnh lần thứ", name))
+    jur = (doc.get("province") or "?") if local_name else "national"
+    return not local_name, jur if local_name else "", f"{jur}|name:{_folded(name)}", ""
+
+
+@lru_cache(maxsize=65536)
+def _folded(name: str) -> str:
+    """:func:`fold`, memoised: a corpus names the same few thousand documents again and again."""
+    return fold(name)
+
+
+def _mention_keys(citations: pd.DataFrame, docs: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
+    """The :data:`KEY_COLUMNS` of every citation, as lists in row order.
+
+    Equal strings are kept as one object (:func:`_shared`): a list then costs a
+    pointer per mention rather than a string.
+    """
+    shared: dict[Any, Any] = {}
+    doc_of, has_symbol, national, jurisdiction, base_key, edition = [], [], [], [], [], []
+    # 1. a base key per mention: namespace + symbol (or named document)
+    for block in _row_blocks(citations, KEY_FIELDS):
+        for r in block:
+            nat, jur, base, ed = _mention_base_key(r, docs.get(r["doc"], {}))
+            doc_of.append(_shared(shared, r["doc"]))
+            has_symbol.append(bool(r.get("symbol")))
+            national.append(nat)
+            jurisdiction.append(_shared(shared, jur))
+            base_key.append(_shared(shared, base))
+            edition.append(_shared(shared, ed))
+    # 2. editions: a mention without a term/year joins the only edition, or is ambiguous
+    editions: dict[str, set[str]] = defaultdict(set)
+    for base, ed in zip(base_key, edition):
+        if ed:
+            editions[base].add(ed)
+    # (base key, doc) → the one edition the document cites, None when several: read only where
+    # the corpus cites several editions, so only those are gathered (a set of editions for
+    # every pair took ~50 MB at 10,000 documents)
+    doc_edition: dict[tuple[str, str], str | None] = {}
+    for base, ed, doc in zip(base_key, edition, doc_of):
+        if ed and len(editions[base]) > 1 and doc_edition.setdefault((base, doc), ed) != ed:
+            doc_edition[(base, doc)] = None
+    key, status, reason = [], [], []
+    for base, ed, doc, sym, nat, jur in zip(base_key, edition, doc_of, has_symbol, national, jurisdiction):
+        k, st, why = _edition_key(base, ed, editions.get(base, set()), doc_edition.get((base, doc)))
+        if sym and not nat and not jur:
+            st, why = Status.UNRESOLVED.value, "local symbol in a document without a known jurisdiction"
+        key.append(_shared(shared, k))
+        status.append(st)
+        reason.append(_shared(shared, why))
+    return {"national": national, "jurisdiction": jurisdiction, "base_key": base_key, "edition": edition,
+            "key": key, "status": status, "reason": reason}
+
+
+def _shared(pool: dict[Any, Any], value: Any) -> Any:
+    """``value``, or the equal object already in ``pool``: one string per distinct key, not per mention."""
+    return pool.setdefault(value, value)
+
+
+def _edition_key(base: str, edition: str, editions: set[str], doc_edition: str | None) -> tuple[str, str, str]:
+    """``(key, status, reason)`` of a mention, given the editions of its base key cited in the corpus
+    and the one its document cites (None: none or several)."""
+    if edition or not editions:
+        return (base + (f"|{edition}" if edition else ""), Status.RESOLVED.value,
+                "symbol and edition stated" if edition else "only one edition cited")
+    if len(editions) == 1:
+        return (f"{base}|{next(iter(editions))}", Status.RESOLVED.value,
+                "no date or term: the only edition cited in the corpus")
+    if doc_edition:
+        return (f"{base}|{doc_edition}", Status.RESOLVED.value,
+                "no date or term: the edition its document cites elsewhere")
+    return (base + "|?", Status.AMBIGUOUS.value,
+            f"no date or term, and {len(editions)} editions are cited: {', '.join(sorted(editions))}")
+
+
+def _with_keys(citations: pd.DataFrame, keys: dict[str, list[Any]]) -> pd.DataFrame:
+    """The citations table with the columns :data:`KEY_COLUMNS` set from ``keys`` (one value per citation, in order)."""
+    if citations.empty:
         return citations.assign(key=[], status=[], reason=[])
     cited = citations.copy(deep=False)
     for c in KEY_COLUMNS:  # a column the input already has keeps its place, as in a frame of the rows
-        cited[c] = pd.Series([r[c] for r in rows], index=cited.index)
+        cited[c] = pd.Series(keys[c], index=cited.index)
     return cited
 
 
-def _registry(rows: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        by_key[r["key"]].append(r)
-    entries = []
-    for key, ms in by_key.items():
-        kinds = Counter(m.get("kind") for m in ms if m.get("kind"))
-        issuers = Counter(m.get("issuer") for m in ms if m.get("issuer"))
-        dates: dict[str, dict[str, Any]] = {}
-        for m in ms:
-            if m.get("date"):
-                d = dates.setdefault(m["date"], {"date": m["date"], "count": 0, "docs": []})
-                d["count"] += 1
-                if m["doc"] not in d["docs"]:
-                    d["docs"].append(m["doc"])
-        citing = Counter(m["doc"] for m in ms)
-        contexts = []
-        for m in ms:
-            contexts.append({"doc": m["doc"], "start": m.get("start"), "end": m.get("end"),
-                             "context": m.get("context", ""), "section": m.get("section", "")})
-        first = ms[0]
-        entries.append({
-            "key": key,
-            "symbol": first.get("symbol") or "",
-            "name": first.get("name") or "",
-            "kind": kinds.most_common(1)[0][0] if kinds else "",
-            "issuer": issuers.most_common(1)[0][0] if issuers else "",
-            "term": next((m.get("term") for m in ms if m.get("term")), ""),
-            "national": first["national"],
-            "jurisdiction": first["jurisdiction"],
-            # nested values as JSON text, as in every table: one string per entry, where lists
-            # and dicts were Python objects outliving the mentions and fragmenting the heap
-            "dates": json_text(sorted(dates)),
-            "date_sources": json_text(list(dates.values())),
-            "titles": json_text(sorted({m.get("title") for m in ms if m.get("title")})),
-            "citing_docs": json_text(dict(citing)),
-            "n_citing_docs": len(citing),
-            "n_mentions": len(ms),
-            "mentions": json_text(contexts),
-            "roles": json_text(dict(Counter(m.get("role") or "" for m in ms))),
-            "mention_status": json_text(dict(Counter(m["status"] for m in ms))),
-            "status": _entry_status(key, ms),
-            "reason": Counter(m["reason"] for m in ms).most_common(1)[0][0],
-        })
-    df = pd.DataFrame(entries)
-    if not df.empty:
-        df = df.sort_values(["n_citing_docs", "n_mentions", "key"], ascending=[False, False, True]).reset_index(drop=True)
-    return df
+@dataclass(frozen=True)
+class _Groups:
+    """The mentions of each key by row position (no row is copied).
+
+    Key ``g`` (numbered in order of first mention, as a dict of lists would
+    hold them) is ``keys[g]``; row ``i`` has key ``codes[i]``; key ``g``'s rows
+    are ``rows[starts[g]:starts[g + 1]]``, in row order.
+    """
+    keys: list[str]
+    codes: np.ndarray
+    rows: np.ndarray
+    starts: np.ndarray
+
+    def members(self, g: int) -> np.ndarray:
+        return self.rows[self.starts[g]:self.starts[g + 1]]
+
+    def size(self, g: int) -> int:
+        return int(self.starts[g + 1] - self.starts[g])
+
+
+def _group_by_key(cited: pd.DataFrame) -> _Groups:
+    """The mentions of each key of the keyed citations, as row positions."""
+    codes, keys = pd.factorize(cited["key"]) if not cited.empty else (np.zeros(0, dtype=np.intp), pd.Index([]))
+    rows = np.argsort(codes, kind="stable")  # stable: a key's mentions stay in row order
+    starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(keys)))])
+    return _Groups(keys.tolist(), codes, rows, starts)
+
+
+def _grouped_blocks(table: pd.DataFrame, fields: Iterable[str], groups: _Groups,
+                    order: Sequence[int]) -> Iterator[list[tuple[int, list[dict[str, Any]]]]]:
+    """``[(g, its mentions as dicts), …]`` for the keys ``g`` of ``order``, a block at a time.
+
+    A block holds about :data:`BLOCK_ROWS` mentions (more when one key has more).
+    """
+    columns = table[[c for c in fields if c in table.columns]]
+    for start, stop in _spans([groups.size(g) for g in order]):
+        keys = order[start:stop]
+        rows = records(columns.take(np.concatenate([groups.members(g) for g in keys])))
+        block, at = [], 0
+        for g in keys:
+            block.append((g, rows[at:at + groups.size(g)]))
+            at += groups.size(g)
+        yield block
+
+
+def _registry_order(cited: pd.DataFrame, groups: _Groups) -> np.ndarray:
+    """The keys by citing documents, then mentions (most first), then key: the registry's row order.
+
+    Known before the entries are built, so the big ``mentions`` column is
+    written in its final order instead of being copied by a sort.
+    """
+    doc_codes = pd.factorize(cited["doc"], use_na_sentinel=False)[0]  # a missing doc counts, as in a Counter
+    summary = pd.DataFrame({
+        "n_citing_docs": pd.Series(doc_codes).groupby(groups.codes).nunique().to_numpy(),
+        "n_mentions": np.diff(groups.starts),
+        "key": pd.Series(groups.keys, dtype=cited["key"].dtype),
+    })
+    return summary.sort_values(["n_citing_docs", "n_mentions", "key"], ascending=[False, False, True]).index.to_numpy()
+
+
+def _registry(cited: pd.DataFrame, groups: _Groups) -> pd.DataFrame:
+    """One entry per key, in :func:`_registry_order`.
+
+    Each block of entries becomes a frame at once, so only one block's
+    entries are ever dicts and strings: the ``mentions`` cells (every
+    mention's context) are soon UTF-8 in Arrow, where a Python string of
+    Vietnamese text takes two bytes a letter.
+    """
+    if cited.empty:
+        return pd.DataFrame([])
+    frames = [pd.DataFrame([_entry(groups.keys[g], ms) for g, ms in block])
+              for block in _grouped_blocks(cited, REGISTRY_FIELDS, groups, _registry_order(cited, groups))]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _mentions_text(ms: list[dict[str, Any]]) -> str:
+    """The ``mentions`` cell of a registry entry: where each mention stands, as JSON text."""
+    return json_text([{"doc": m["doc"], "start": m.get("start"), "end": m.get("end"),
+                       "context": m.get("context", ""), "section": m.get("section", "")} for m in ms])
+
+
+def _entry(key: str, ms: list[dict[str, Any]]) -> dict[str, Any]:
+    """The registry entry of a key from its mentions (in row order)."""
+    kinds = Counter(m.get("kind") for m in ms if m.get("kind"))
+    issuers = Counter(m.get("issuer") for m in ms if m.get("issuer"))
+    dates: dict[str, dict[str, Any]] = {}
+    for m in ms:
+        if m.get("date"):
+            d = dates.setdefault(m["date"], {"date": m["date"], "count": 0, "docs": []})
+            d["count"] += 1
+            if m["doc"] not in d["docs"]:
+                d["docs"].append(m["doc"])
+    citing = Counter(m["doc"] for m in ms)
+    first = ms[0]
+    return {
+        "key": key,
+        "symbol": first.get("symbol") or "",
+        "name": first.get("name") or "",
+        "kind": kinds.most_common(1)[0][0] if kinds else "",
+        "issuer": issuers.most_common(1)[0][0] if issuers else "",
+        "term": next((m.get("term") for m in ms if m.get("term")), ""),
+        "national": first["national"],
+        "jurisdiction": first["jurisdiction"],
+        # nested values as JSON text, as in every table: one string per entry, where lists
+        # and dicts were Python objects outliving the mentions and fragmenting the heap
+        "dates": json_text(sorted(dates)),
+        "date_sources": json_text(list(dates.values())),
+        "titles": json_text(sorted({m.get("title") for m in ms if m.get("title")})),
+        "citing_docs": json_text(dict(citing)),
+        "n_citing_docs": len(citing),
+        "n_mentions": len(ms),
+        "mentions": _mentions_text(ms),
+        "roles": json_text(dict(Counter(m.get("role") or "" for m in ms))),
+        "mention_status": json_text(dict(Counter(m["status"] for m in ms))),
+        "status": _entry_status(key, ms),
+        "reason": Counter(m["reason"] for m in ms).most_common(1)[0][0],
+    }
+
+
+def _decoded_entries(registry: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """Registry entries as a resolver gets them: nested values decoded, ``mentions`` left as JSON text.
+
+    Read a block at a time: all the entries at once would hold every mention's context as a Python string.
+    """
+    if registry.empty:
+        return
+    for block in _row_blocks(registry, registry.columns, registry["n_mentions"].tolist()):
+        for entry in block:
+            yield {k: v if k == "mentions" else json_value(v) for k, v in entry.items()}
 
 
 def _entry_status(key: str, mentions: list[dict[str, Any]]) -> str:
@@ -357,54 +509,63 @@ def _compatible_issuers(a: str, b: str) -> bool:
     return fa.startswith(fb) or fb.startswith(fa)
 
 
-def _conflicts(rows: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        if not r["key"].endswith("|?"):
-            by_key[r["key"]].append(r)
+def _conflicts(cited: pd.DataFrame, groups: _Groups, docs: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """Disagreements between the mentions of a key (ambiguous keys left out), keys in order of first mention."""
+    stated = [g for g, key in enumerate(groups.keys) if not key.endswith("|?")]
     out = []
+    seen: set[tuple[str, str, str]] = set()  # the first of each (key, type, detail), kept as it comes
+    for block in _grouped_blocks(cited, CONFLICT_FIELDS, groups, stated):
+        for g, ms in block:
+            for c in _key_conflicts(groups.keys[g], ms, docs):
+                if (c["key"], c["type"], c["detail"]) not in seen:
+                    seen.add((c["key"], c["type"], c["detail"]))
+                    out.append({**c, "sides": json_text(c["sides"])})
+    return pd.DataFrame(out, columns=["key", "symbol", "type", "detail", "sides"])
 
-    def sides(ms, attr):
-        groups: dict[str, list[str]] = defaultdict(list)
-        for m in ms:
-            if m.get(attr) and m["doc"] not in groups[m[attr]]:
-                groups[m[attr]].append(m["doc"])
-        return groups
 
-    for key, ms in by_key.items():
-        symbol = ms[0].get("symbol") or ms[0].get("name") or ""
-        dates = sides(ms, "date")
-        if len(dates) > 1:
-            out.append({"key": key, "symbol": symbol, "type": "date",
-                        "detail": " vs ".join(f"{d} ({', '.join(ds)})" for d, ds in sorted(dates.items())),
-                        "sides": [{"value": d, "docs": ds} for d, ds in sorted(dates.items())]})
-        kinds = sides(ms, "kind")
-        if len(kinds) > 1:
-            out.append({"key": key, "symbol": symbol, "type": "kind",
-                        "detail": " vs ".join(f"{k} ({', '.join(ds)})" for k, ds in sorted(kinds.items())),
-                        "sides": [{"value": k, "docs": ds} for k, ds in sorted(kinds.items())]})
-        issuers = sides(ms, "issuer")
-        names = sorted(issuers)
-        clash = [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if not _compatible_issuers(a, b)]
-        if clash:
-            out.append({"key": key, "symbol": symbol, "type": "issuer",
-                        "detail": " vs ".join(f"{k} ({', '.join(ds)})" for k, ds in sorted(issuers.items())),
-                        "sides": [{"value": k, "docs": ds} for k, ds in sorted(issuers.items())]})
-        for m in ms:
-            citing_date = docs.get(m["doc"], {}).get("date")
-            if m.get("date") and citing_date and m["date"] > citing_date and not m.get("self"):
-                out.append({"key": key, "symbol": symbol, "type": "date_after_citing",
-                            "detail": f"cited as {m['date']} in {m['doc']}, dated {citing_date}",
-                            "sides": [{"value": m["date"], "docs": [m["doc"]]}]})
-            sym_year = re.match(r"^\d+/(\d{4})/", m.get("symbol") or "")
-            if sym_year and _year(m.get("date")) and int(sym_year.group(1)) != _year(m.get("date")):
-                out.append({"key": key, "symbol": symbol, "type": "year_mismatch",
-                            "detail": f"symbol year {sym_year.group(1)} but dated {m['date']} in {m['doc']}",
-                            "sides": [{"value": m["date"], "docs": [m["doc"]]}]})
-    for c in out:
-        c["sides"] = json_text(c["sides"])
-    df = pd.DataFrame(out, columns=["key", "symbol", "type", "detail", "sides"])
-    return df.drop_duplicates(subset=["key", "type", "detail"]).reset_index(drop=True)
+def _sides(ms: list[dict[str, Any]], attr: str) -> dict[str, list[str]]:
+    """Each value of ``attr`` among the mentions, with the documents that state it (in order)."""
+    # a dict as an ordered set: a key can have thousands of mentions, a list would be searched for each
+    groups: dict[str, dict[str, None]] = defaultdict(dict)
+    for m in ms:
+        if m.get(attr):
+            groups[m[attr]][m["doc"]] = None
+    return {value: list(docs) for value, docs in groups.items()}
+
+
+def _key_conflicts(key: str, ms: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The conflicts among the mentions of one key (``sides`` still a list)."""
+    out = []
+    symbol = ms[0].get("symbol") or ms[0].get("name") or ""
+    dates = _sides(ms, "date")
+    if len(dates) > 1:
+        out.append({"key": key, "symbol": symbol, "type": "date",
+                    "detail": " vs ".join(f"{d} ({', '.join(ds)})" for d, ds in sorted(dates.items())),
+                    "sides": [{"value": d, "docs": ds} for d, ds in sorted(dates.items())]})
+    kinds = _sides(ms, "kind")
+    if len(kinds) > 1:
+        out.append({"key": key, "symbol": symbol, "type": "kind",
+                    "detail": " vs ".join(f"{k} ({', '.join(ds)})" for k, ds in sorted(kinds.items())),
+                    "sides": [{"value": k, "docs": ds} for k, ds in sorted(kinds.items())]})
+    issuers = _sides(ms, "issuer")
+    names = sorted(issuers)
+    clash = [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if not _compatible_issuers(a, b)]
+    if clash:
+        out.append({"key": key, "symbol": symbol, "type": "issuer",
+                    "detail": " vs ".join(f"{k} ({', '.join(ds)})" for k, ds in sorted(issuers.items())),
+                    "sides": [{"value": k, "docs": ds} for k, ds in sorted(issuers.items())]})
+    for m in ms:
+        citing_date = docs.get(m["doc"], {}).get("date")
+        if m.get("date") and citing_date and m["date"] > citing_date and not m.get("self"):
+            out.append({"key": key, "symbol": symbol, "type": "date_after_citing",
+                        "detail": f"cited as {m['date']} in {m['doc']}, dated {citing_date}",
+                        "sides": [{"value": m["date"], "docs": [m["doc"]]}]})
+        sym_year = re.match(r"^\d+/(\d{4})/", m.get("symbol") or "")
+        if sym_year and _year(m.get("date")) and int(sym_year.group(1)) != _year(m.get("date")):
+            out.append({"key": key, "symbol": symbol, "type": "year_mismatch",
+                        "detail": f"symbol year {sym_year.group(1)} but dated {m['date']} in {m['doc']}",
+                        "sides": [{"value": m["date"], "docs": [m["doc"]]}]})
+    return out
 
 
 def crossref_stage(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], out: Path, inputs) -> None:
