@@ -22,7 +22,7 @@ from pandas.core.indexes.api import default_index
 from pandas.core.internals.construction import convert_object_array
 
 from .store import atomic_write_table, json_text
-from .tablestore import release_free_memory
+from .tablestore import frames_of, release_free_memory
 
 RECORD_KEYS = ("citations", "targets", "results", "assignments", "deadlines", "bodies")
 # Documents per chunk of :func:`build_tables` (a few MB of rows).
@@ -341,7 +341,7 @@ def _stage_process(module: str, func: str, work: Path, documents, out: Path, inp
 def store_tables_stage(tables, documents, out: Path, inputs) -> None:
     """Output stage: ``tables/*.csv`` and ``tables/*.parquet``, one table in memory at a time."""
     for name in list(tables):
-        atomic_write_table(tables[name], Path(out) / "tables", name)
+        atomic_write_table(frames_of(tables, name), Path(out) / "tables", name)
 
 
 def _tables_into(store, documents, skip: tuple[str, ...]) -> None:

@@ -22,7 +22,7 @@ import json
 import math
 import os
 import sqlite3
-from itertools import islice
+from itertools import chain, islice
 from unicodedata import normalize as unicodedata_normalize
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -34,7 +34,7 @@ import regex
 from extractors.jurisdiction import fold
 
 from .store import atomic_path, json_text
-from .tablestore import read_table, release_free_memory
+from .tablestore import frames_of, release_free_memory
 
 DB_NAME = "corpus.sqlite"
 # Columns worth an index wherever a table has them: documents are joined on
@@ -80,8 +80,8 @@ def _fill(con: sqlite3.Connection, tables: dict[str, pd.DataFrame], documents: l
     # the full-text index's merges read back from disk the pages they had just written.
     con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     con.execute("CREATE TABLE _tables (name TEXT PRIMARY KEY, rows INTEGER, columns TEXT)")
-    for name in list(tables):  # one table at a time, when they are read from disk (pipeline.tablestore)
-        _write_table(con, name, tables[name])
+    for name in list(tables):  # one table, a chunk of its rows, at a time when they are read from disk
+        _write_table(con, name, frames_of(tables, name))
         release_free_memory()
     if inputs:
         _write_table(con, "inputs", pd.DataFrame(inputs))
@@ -178,20 +178,25 @@ def _column_values(series: pd.Series) -> list[Any]:
     return [_sql_value(v) for v in series.tolist()]
 
 
-def _write_table(con: sqlite3.Connection, name: str, df: pd.DataFrame) -> None:
-    cols = [str(c) for c in df.columns]
-    con.execute("INSERT INTO _tables VALUES (?, ?, ?)", (name, len(df), json.dumps(cols, ensure_ascii=False)))
-    if not cols:  # an empty table of a stage that found nothing: listed in _tables only
-        return
-    decl = ", ".join(f"{_quote(c)} {_sql_type(df[c])}" for c in cols)
-    con.execute(f"CREATE TABLE {_quote(name)} ({decl})")
+def _write_table(con: sqlite3.Connection, name: str, frames: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
+    """Table ``name`` from a frame, or from consecutive frames of its rows (same columns and types)."""
+    frames = iter([frames] if isinstance(frames, pd.DataFrame) else frames)
+    first = next(frames)
+    cols = [str(c) for c in first.columns]
+    decl = ", ".join(f"{_quote(c)} {_sql_type(first[c])}" for c in cols)
     marks = ", ".join("?" for _ in cols)
     insert = f"INSERT INTO {_quote(name)} VALUES ({marks})"
-    # A slice of rows at a time: a whole table as Python values would be millions of objects.
-    for lo, hi in _row_slices(df):
-        part = df.iloc[lo:hi]
-        con.executemany(insert, zip(*(_column_values(part.iloc[:, i]) for i in range(len(cols)))))
-    for c in cols:
+    if cols:
+        con.execute(f"CREATE TABLE {_quote(name)} ({decl})")
+    rows = 0
+    for df in chain([first], frames):
+        rows += len(df)
+        # A slice of rows at a time: a whole table as Python values would be millions of objects.
+        for lo, hi in _row_slices(df) if cols else ():
+            part = df.iloc[lo:hi]
+            con.executemany(insert, zip(*(_column_values(part.iloc[:, i]) for i in range(len(cols)))))
+    con.execute("INSERT INTO _tables VALUES (?, ?, ?)", (name, rows, json.dumps(cols, ensure_ascii=False)))
+    for c in cols:  # an empty table of a stage that found nothing is listed in _tables only
         if c in INDEX_COLUMNS:
             con.execute(f"CREATE INDEX {_quote(f'ix_{name}_{c}')} ON {_quote(name)} ({_quote(c)})")
 
@@ -243,21 +248,21 @@ def _paragraph_rows(doc: str, text: str) -> Iterable[tuple]:
 
 
 def _citation_rows(tables: dict[str, pd.DataFrame]) -> Iterable[tuple]:
-    cites = read_table(tables, "citations", CITATION_COLUMNS)
-    if cites is None or cites.empty or "context" not in cites.columns:
-        return
-    n = len(cites)
-    for lo in range(0, n, INSERT_ROWS):  # a slice at a time: the contexts are hundreds of MB as Python text
-        part = cites.iloc[lo:lo + INSERT_ROWS]
+    for cites in frames_of(tables, "citations", CITATION_COLUMNS):
+        if cites.empty or "context" not in cites.columns:
+            return
+        # a slice at a time: the contexts are hundreds of MB as Python text
+        for lo in range(0, len(cites), INSERT_ROWS):
+            part = cites.iloc[lo:lo + INSERT_ROWS]
 
-        def col(name: str) -> list[Any]:
-            return part[name].tolist() if name in part.columns else [None] * len(part)
+            def col(name: str) -> list[Any]:
+                return part[name].tolist() if name in part.columns else [None] * len(part)
 
-        for context, key, doc, start, end in zip(col("context"), col("key"), col("doc"), col("start"), col("end")):
-            if not isinstance(context, str) or not context:
-                continue
-            ref = key if isinstance(key, str) else None
-            yield _fold(context), context, doc, "citation", _int(start), _int(end), ref
+            for context, key, doc, start, end in zip(col("context"), col("key"), col("doc"), col("start"), col("end")):
+                if not isinstance(context, str) or not context:
+                    continue
+                ref = key if isinstance(key, str) else None
+                yield _fold(context), context, doc, "citation", _int(start), _int(end), ref
 
 
 # The columns of ``citations`` whose contexts are searched.

@@ -536,7 +536,7 @@ class RegistryMentions:
 
     def __init__(self, read: Callable[[], pd.DataFrame | None]) -> None:
         self._read: Callable[[], pd.DataFrame | None] | None = read
-        self._texts: pa.Array | None = None
+        self._texts: pa.Array | pa.ChunkedArray | None = None
 
     def of(self, e: dict[str, Any]) -> list[dict[str, Any]]:
         if self._read is not None:
@@ -1217,7 +1217,7 @@ def _arrow_or_objects(column: pd.Series) -> Any:
 
 def _take(values: Any, positions: Any) -> list[Any]:
     """``values`` at ``positions``, as Python values."""
-    if isinstance(values, pa.Array):
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values.take(pa.array(positions)).to_pylist()
     return values[positions].tolist()
 

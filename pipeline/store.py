@@ -12,6 +12,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import regex
 
 
@@ -115,20 +116,51 @@ def _flat_json(v: Any) -> Any:
 
 
 def atomic_write_table(df, directory: str | os.PathLike[str], name: str) -> None:
-    """``name.csv`` and ``name.parquet`` of a DataFrame (nested values as JSON text)."""
+    """``name.csv`` and ``name.parquet`` of a DataFrame (nested values as JSON text), or of
+    consecutive frames of its rows (:meth:`pipeline.tablestore.TableStore.frames`), one in memory at a time."""
     directory = Path(directory)
+    if hasattr(df, "columns"):  # a DataFrame
+        table, flat = _flat_table(df)
+        # Arrow's CSV writer is ~10x faster than pandas'; it quotes only where needed and writes
+        # whole floats without ".0" and booleans in lower case, which pandas reads back alike.
+        _atomic(directory / f"{name}.csv", lambda f: pacsv.write_csv(table, f, CSV_OPTIONS))
+        _atomic(directory / f"{name}.parquet", lambda f: flat.to_parquet(f, index=False))
+        return
+    with atomic_path(directory / f"{name}.csv") as csv_path, atomic_path(directory / f"{name}.parquet") as pq_path:
+        csv_writer = parquet_writer = None
+        try:
+            for frame in df:
+                table, _ = _flat_table(frame)
+                if csv_writer is None:
+                    schema = table.schema
+                    csv_writer = pacsv.CSVWriter(str(csv_path), schema, write_options=CSV_OPTIONS)
+                    parquet_writer = pq.ParquetWriter(str(pq_path), schema)
+                elif table.schema != schema:  # the same types; pandas' metadata may differ
+                    table = table.cast(schema)
+                csv_writer.write_table(table)
+                parquet_writer.write_table(table)
+        finally:
+            for writer in (csv_writer, parquet_writer):
+                if writer is not None:
+                    writer.close()
+        for path in (csv_path, pq_path):
+            _fsync(path)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _flat_table(df):
+    """``df`` with nested values as JSON text and object columns as text, and as an Arrow table."""
     flat = df.copy(deep=False)
     for col in flat.columns:
         # only object columns can hold lists or dicts (str and numeric columns cannot)
         if flat[col].dtype == object and any(map(_nested, flat[col].tolist())):
             flat[col] = flat[col].map(_flat_json)
-
     flat = flat.astype({c: "string" for c in flat.columns if flat[c].dtype == object})
-    table = pa.Table.from_pandas(flat, preserve_index=False)
-    # Arrow's CSV writer is ~10x faster than pandas'; it quotes only where needed and writes
-    # whole floats without ".0" and booleans in lower case, which pandas reads back alike.
-    _atomic(directory / f"{name}.csv", lambda f: pacsv.write_csv(table, f, CSV_OPTIONS))
-    _atomic(directory / f"{name}.parquet", lambda f: flat.to_parquet(f, index=False))
+    return pa.Table.from_pandas(flat, preserve_index=False), flat
 
 
 CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed")

@@ -55,6 +55,16 @@ def table_columns(tables: Mapping[str, pd.DataFrame], name: str) -> list[str]:
     return tables.columns(name) if isinstance(tables, TableStore) else list(tables[name].columns)
 
 
+def frames_of(tables: Mapping[str, pd.DataFrame], name: str, cols: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
+    """Table ``name`` (nothing if there is none) a chunk of rows at a time from a :class:`TableStore`
+    (see :meth:`TableStore.frames`), whole from a dict."""
+    if name not in tables:
+        return iter(())
+    if isinstance(tables, TableStore):
+        return tables.frames(name, None if cols is None else list(cols))
+    return iter((tables[name],))
+
+
 def count_rows(tables: Mapping[str, pd.DataFrame], name: str) -> int:
     """The rows of table ``name`` (0 if there is none), without reading a stored table."""
     if name not in tables:
@@ -87,14 +97,17 @@ class TableStore(MutableMapping):
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
+        spans = _spans(len(df))
         for i, col in enumerate(df.columns):
-            _dump(tmp / f"{i}.pkl", df[col].array)
+            values = df[col].array
+            for k, (lo, hi) in enumerate(spans):
+                _dump(tmp / f"{i}.{k}.pkl", values[lo:hi])
         if not len(df.columns):  # a placeholder: kept whole, column index and all
             _dump(tmp / "frame.pkl", df)
         if not isinstance(df.index, pd.RangeIndex) or df.index.start != 0 or df.index.step != 1:
             _dump(tmp / "index.pkl", df.index)
         columns = list(df.columns)
-        atomic_write_bytes(tmp / "columns.json", json_bytes({"columns": columns, "rows": len(df)}))
+        atomic_write_bytes(tmp / "columns.json", json_bytes({"columns": columns, "rows": len(df), "spans": spans}))
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
         if name not in index:  # a table written again keeps its place, as in a dict
@@ -131,19 +144,33 @@ class TableStore(MutableMapping):
     def frame(self, name: str, columns: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
         """Table ``name``, or only ``columns`` of it (those it has, in the order asked)."""
         meta = self._meta(name)
+        if not meta["columns"]:
+            return _load(self.directory / _folder(name) / "frame.pkl")
+        return self._frame(name, meta, columns, range(len(meta["spans"])))
+
+    def frames(self, name: str, columns: list[str] | tuple[str, ...] | None = None) -> Iterator[pd.DataFrame]:
+        """Table ``name`` (or ``columns`` of it) as consecutive frames of at most :data:`CHUNK_ROWS`
+        rows each, for a reader that needs only some rows at a time; always at least one frame."""
+        meta = self._meta(name)
+        if not meta["columns"]:
+            yield _load(self.directory / _folder(name) / "frame.pkl")
+            return
+        for k in range(len(meta["spans"])):
+            yield self._frame(name, meta, columns, [k])
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _frame(self, name: str, meta: dict[str, Any], columns, chunks) -> pd.DataFrame:
         folder = self.directory / _folder(name)
         names = meta["columns"]
         wanted = names if columns is None else [c for c in columns if c in names]
-        arrays = [_load(folder / f"{names.index(c)}.pkl") for c in wanted]
-        if not names:
-            return _load(folder / "frame.pkl")
+        arrays = [_joined([_load(folder / f"{names.index(c)}.{k}.pkl") for k in chunks]) for c in wanted]
+        lo, hi = meta["spans"][chunks[0]][0], meta["spans"][chunks[-1]][1]
         index_file = folder / "index.pkl"
-        index = _load(index_file) if index_file.exists() else default_index(meta["rows"])
+        index = _load(index_file)[lo:hi] if index_file.exists() else _range_index(lo, hi)
         if not wanted:
             return pd.DataFrame(index=index, columns=pd.Index([], dtype=object))
         return pd.DataFrame(dict(zip(wanted, arrays)), index=index, copy=False)
-
-    # --- internals -------------------------------------------------------------------------
 
     def _index(self) -> list[str]:
         path = self.directory / _INDEX
@@ -155,6 +182,25 @@ class TableStore(MutableMapping):
             return orjson.loads(path.read_bytes())
         except FileNotFoundError:
             raise KeyError(name) from None
+
+
+# Rows per column file: what :meth:`TableStore.frames` gives a reader at a time
+# (the environment variable is for tests, whose stage processes inherit it).
+CHUNK_ROWS = int(os.environ.get("VNPOLICY_TABLE_CHUNK_ROWS") or 65_536)
+
+
+def _spans(n: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of each chunk of ``n`` rows (one, empty, for no rows: it keeps the column's type)."""
+    return [(lo, min(lo + CHUNK_ROWS, n)) for lo in range(0, n, CHUNK_ROWS)] or [(0, 0)]
+
+
+def _joined(chunks: list[Any]) -> Any:
+    """A column's chunks as one array (Arrow chunks are joined without copying)."""
+    return chunks[0] if len(chunks) == 1 else type(chunks[0])._concat_same_type(chunks)
+
+
+def _range_index(lo: int, hi: int) -> pd.RangeIndex:
+    return default_index(hi) if lo == 0 else pd.RangeIndex(lo, hi)
 
 
 def _folder(name: str) -> str:

@@ -45,6 +45,22 @@ def test_any_rows_round_trip(tmp_path_factory, rows):
     pd.testing.assert_frame_equal(store["t"], df, check_exact=True)
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 100])
+def test_a_table_is_stored_and_read_a_chunk_of_rows_at_a_time(tmp_path, monkeypatch, chunk):
+    import pipeline.tablestore as tablestore
+
+    monkeypatch.setattr(tablestore, "CHUNK_ROWS", chunk)
+    store = TableStore(tmp_path)
+    for name in ("typed", "mixed_objects", "sorted_index", "no_rows", "placeholder"):
+        store[name] = FRAMES[name]
+        parts = list(store.frames(name))
+        assert parts and all(len(p) <= max(chunk, 1) for p in parts)
+        pd.testing.assert_frame_equal(pd.concat(parts) if len(parts) > 1 else parts[0], FRAMES[name], check_exact=True)
+        pd.testing.assert_frame_equal(store[name], FRAMES[name], check_exact=True)
+    parts = list(store.frames("typed", ["value"]))
+    assert [list(p.columns) for p in parts] == [["value"]] * len(parts)
+
+
 def test_only_the_columns_asked_for_are_read(tmp_path):
     store = TableStore(tmp_path)
     store["typed"] = FRAMES["typed"]
@@ -118,10 +134,14 @@ def _outputs(out: Path) -> dict[str, object]:
 
 def test_out_of_core_corpus_stages_give_the_same_outputs(tmp_path, monkeypatch):
     import pipeline.corpus as corpus
+    import pipeline.tablestore as tablestore
     from pipeline.runner import run
 
     in_memory = run([REPO / "corpora"], tmp_path / "memory", workers=1)
     monkeypatch.setattr(corpus, "OUT_OF_CORE_DOCUMENTS", 1)
+    # tables stored and read in chunks of a few rows, here and in the stage processes
+    monkeypatch.setattr(tablestore, "CHUNK_ROWS", 7)
+    monkeypatch.setenv("VNPOLICY_TABLE_CHUNK_ROWS", "7")
     out_of_core = run([REPO / "corpora"], tmp_path / "disk", workers=1)
     assert set(out_of_core.manifest["timings"]["corpus_stages"]) >= {"tables", "crossref", "database", "site",
                                                                       "store_tables"}
