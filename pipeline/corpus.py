@@ -293,7 +293,7 @@ def _build_out_of_core(documents, out: Path, inputs: list[dict[str, Any]]) -> di
     process that reads only the tables (and, where the stage asks, the
     columns) it uses, writes back those it makes, and returns all its memory
     when it ends.  The output stages run two at a time, one per core of a
-    laptop, the database (the longest) first.
+    laptop, in the order of :data:`OUT_OF_CORE_ORDER`.
     """
     from multiprocessing import get_context
     from concurrent.futures import ProcessPoolExecutor
@@ -339,7 +339,7 @@ def _stage_process(module: str, func: str, work: Path, documents, out: Path, inp
 
 
 def store_tables_stage(tables, documents, out: Path, inputs) -> None:
-    """Output stage: ``tables/*.csv`` and ``tables/*.parquet``, one table in memory at a time."""
+    """Output stage: ``tables/*.csv`` and ``tables/*.parquet``, a chunk of a table's rows in memory at a time."""
     for name in list(tables):
         atomic_write_table(frames_of(tables, name), Path(out) / "tables", name)
 

@@ -1208,16 +1208,21 @@ class CitationKeys:
 
 
 def _arrow_or_objects(column: pd.Series) -> Any:
-    """A column as an Arrow array (missing values as null), or as objects if Arrow has no type for it."""
+    """A column as one Arrow array (missing values as null), or as objects if Arrow has no type for it.
+
+    One array, not chunks: taking rows from a chunked array joins its chunks
+    again at every call (a stored table comes in chunks, see :mod:`pipeline.tablestore`).
+    """
     try:
-        return pa.array(column, from_pandas=True)
+        values = pa.array(column, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return column.to_numpy(dtype=object)
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _take(values: Any, positions: Any) -> list[Any]:
     """``values`` at ``positions``, as Python values."""
-    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+    if isinstance(values, pa.Array):
         return values.take(pa.array(positions)).to_pylist()
     return values[positions].tolist()
 
