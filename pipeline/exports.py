@@ -37,8 +37,8 @@ def exports_stage(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any
 def write_exports(tables: dict[str, pd.DataFrame], documents: list[dict[str, Any]], directory: str | Path) -> list[Path]:
     directory = Path(directory)
     written = []
-    for name, report in (("comparison", comparison_report(tables, documents)),
-                         ("citations", citation_report(tables, documents))):
+    for name, build in (("comparison", comparison_report), ("citations", citation_report)):
+        report = build(tables, documents)  # one report in memory at a time
         atomic_write_text(directory / f"{name}.md", to_markdown(report))
         atomic_write_bytes(directory / f"{name}.docx", to_docx(report))
         written += [directory / f"{name}.md", directory / f"{name}.docx"]
