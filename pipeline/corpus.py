@@ -304,7 +304,7 @@ def _build_out_of_core(documents, out: Path, inputs: list[dict[str, Any]]) -> di
     timings: dict[str, float] = {}
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out))
     try:
-        store = TableStore(work)
+        store = TableStore(work / "tables")
         t = time.perf_counter()
         skip = ("bodies",) if _optional("pipeline.bodies_table", "bodies_stage") is not None else ()
         _tables_into(store, documents, skip)
@@ -315,12 +315,13 @@ def _build_out_of_core(documents, out: Path, inputs: list[dict[str, Any]]) -> di
         with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
             for name, module, func in CORPUS_STAGES:
                 if _optional(module, func) is not None:
-                    timings[name] = pool.submit(_stage_process, module, func, work, documents, out, inputs).result()
+                    timings[name] = pool.submit(_stage_process, module, func, store.directory, documents, out,
+                                                inputs).result()
         outputs = [stage for stage in (*OUTPUT_STAGES, ("store_tables", __name__, "store_tables_stage"))
                    if _optional(stage[1], stage[2]) is not None]
         outputs.sort(key=lambda stage: OUT_OF_CORE_ORDER.index(stage[0]))
         with ProcessPoolExecutor(max_workers=2, mp_context=context, max_tasks_per_child=1) as pool:
-            running = {name: pool.submit(_stage_process, module, func, work, documents, out, inputs)
+            running = {name: pool.submit(_stage_process, module, func, store.directory, documents, out, inputs)
                        for name, module, func in outputs}
             for name, future in running.items():
                 timings[name] = future.result()
@@ -329,13 +330,13 @@ def _build_out_of_core(documents, out: Path, inputs: list[dict[str, Any]]) -> di
     return timings
 
 
-def _stage_process(module: str, func: str, work: Path, documents, out: Path, inputs) -> float:
-    """Run one stage on the tables stored in ``work`` (in a stage process); returns its seconds."""
+def _stage_process(module: str, func: str, tables: Path, documents, out: Path, inputs) -> float:
+    """Run one stage on the tables stored in the folder ``tables`` (in a stage process); returns its seconds."""
     from .tablestore import TableStore
 
     fn = _optional(module, func)
     t = time.perf_counter()
-    fn(TableStore(work), documents, out, inputs)
+    fn(TableStore(tables), documents, out, inputs)
     return time.perf_counter() - t
 
 
@@ -346,21 +347,52 @@ def store_tables_stage(tables, documents, out: Path, inputs) -> None:
 
 
 def _tables_into(store, documents, skip: tuple[str, ...]) -> None:
-    """What :func:`build_tables` returns, into ``store``: one chunk's frames, then one table, in memory at a time."""
+    """What :func:`build_tables` returns, into ``store``, without this process holding any of it.
+
+    Worker processes gather the rows of a chunk of documents each into a
+    store of its own (``parts/``, beside ``store``); one more process joins
+    each table's parts, a table at a time, as :func:`build_tables` joins its
+    chunks (the same tables: tested).
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from .runner import default_workers
+
     names = ["documents", "sections", *(key for key in RECORD_KEYS if key not in skip)]
-    parts: dict[str, list[str]] = {name: [] for name in names}
-    for i, frames in enumerate(_chunk_frames(documents, names, CHUNK_DOCUMENTS, None)):
-        for name, frame in frames.items():
-            parts[name].append(f"{name}.part{i}")
-            store[parts[name][-1]] = frame
-        del frames
+    spans = [(lo, min(lo + CHUNK_DOCUMENTS, len(documents))) for lo in range(0, len(documents), CHUNK_DOCUMENTS)]
+    parts = [store.directory.parent / "parts" / f"{i:06d}" for i in range(len(spans))]
+    context = get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=default_workers(), mp_context=context) as pool:
+            list(pool.map(_store_part, [documents[lo:hi] for lo, hi in spans], parts, [names] * len(spans)))
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            pool.submit(_join_parts, store.directory, parts, skip).result()
+    finally:
+        shutil.rmtree(store.directory.parent / "parts", ignore_errors=True)
+
+
+def _store_part(documents, folder: Path, names: list[str]) -> None:
+    """The frames of ``documents`` (a worker's chunk) into a store of their own at ``folder``."""
+    from .tablestore import TableStore
+
+    part = TableStore(folder)
+    for name, frame in _frames_of(documents, names).items():
+        part[name] = frame
+
+
+def _join_parts(directory: Path, parts: list[Path], skip: tuple[str, ...]) -> None:
+    """Each table joined from the ``parts`` stores, in order, into the store at ``directory``."""
+    from .tablestore import TableStore
+
+    store = TableStore(directory)
     for name in ("documents", "sections", *RECORD_KEYS):
         if name in skip:
             store[name] = pd.DataFrame()
             continue
-        store[name] = _join([store[part] for part in parts[name]], SECTION_COLUMNS if name == "sections" else None)
-        for part in parts[name]:
-            del store[part]
+        frames = [frame for frame in (TableStore(part).get(name) for part in parts) if frame is not None]
+        store[name] = _join(frames, SECTION_COLUMNS if name == "sections" else None)
+        del frames
         release_free_memory()
 
 

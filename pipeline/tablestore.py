@@ -1,4 +1,4 @@
-"""tablestore: the corpus tables on disk, one file per column, for corpus stages run out of core.
+"""tablestore: the corpus tables on disk, each column in chunks of rows, for corpus stages run out of core.
 
 A national corpus's tables are more than a gigabyte in memory, and a stage
 that walks them (the cross-reference, the site) makes working copies as big
@@ -12,13 +12,18 @@ stage function works on it as on the in-memory dict of a small run:
 ``tables.get("targets")`` reads the table, ``tables["registry"] = df`` writes
 one.  Nothing is kept in memory between reads: a table read twice is read
 from disk twice, and is freed as soon as its reader lets go of it.
-:meth:`TableStore.frame` reads only some columns, :meth:`TableStore.rows` only
-counts them.
+:meth:`TableStore.frame` reads only some columns, :meth:`TableStore.frames`
+a chunk of rows at a time (the database and the table files), and
+:meth:`TableStore.rows` only counts them.  :func:`read_table`,
+:func:`frames_of`, :func:`table_columns` and :func:`count_rows` do the same on
+a store or on a plain dict of frames.
 
 Columns are pickled (protocol 5), not written as Parquet: a round trip must
 give back the very frame that was stored, object columns of mixed values and
-all, because a stage after it computes on it.  ``tables/*.parquet``, the
-files users read, are written from these frames as before.
+all, because a stage after it computes on it.  The store lives in a folder of
+the run's own output (removed when the run ends) and only ever reads back
+what the run wrote there.  ``tables/*.parquet``, the files users read, are
+written from these frames as before.
 """
 from __future__ import annotations
 

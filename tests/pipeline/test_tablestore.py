@@ -159,3 +159,17 @@ def test_leftover_tables_of_an_interrupted_build_are_removed(tmp_path):
     TableStore(leftover)["typed"] = FRAMES["typed"]
     corpus.build_corpus_outputs([], tmp_path, [])
     assert not leftover.exists()
+
+
+def test_tables_gathered_into_a_store_by_worker_processes_are_the_tables(corpus_run, tmp_path, monkeypatch):
+    import pipeline.corpus as corpus
+
+    docs = corpus_run.documents
+    expected = corpus.build_tables(docs, skip=("bodies",), workers=1)
+    monkeypatch.setattr(corpus, "CHUNK_DOCUMENTS", 2)  # several parts, joined
+    store = TableStore(tmp_path / "tables")
+    corpus._tables_into(store, docs, ("bodies",))
+    assert list(store) == list(expected)
+    for name, df in expected.items():
+        pd.testing.assert_frame_equal(store[name], df, check_exact=True, obj=name)
+    assert not (tmp_path / "parts").exists()
