@@ -68,6 +68,9 @@ class TreeMemory:
 
     def __init__(self, pid: int, every: float = 0.1) -> None:
         self.pid, self.every, self.peak = pid, every, 0
+        self.start = time.perf_counter()
+        # when the peak came (seconds after the start) and each process's share of it (MB, largest first)
+        self.peak_at, self.peak_parts = 0.0, []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -81,16 +84,20 @@ class TreeMemory:
         except psutil.Error:
             return
         while not self._stop.is_set():
-            total = 0
+            total, parts = 0, []
             try:
                 for p in [root, *root.children(recursive=True)]:
                     try:
-                        total += p.memory_info().rss
+                        rss = p.memory_info().rss
                     except psutil.Error:
-                        pass
+                        continue
+                    total += rss
+                    parts.append(rss)
             except psutil.Error:
                 break
-            self.peak = max(self.peak, total)
+            if total > self.peak:
+                self.peak, self.peak_at = total, round(time.perf_counter() - self.start, 1)
+                self.peak_parts = sorted((round(r / MB) for r in parts), reverse=True)
             self._stop.wait(self.every)
 
     def __enter__(self) -> "TreeMemory":
@@ -128,7 +135,8 @@ def run_once(corpus: Path, out: Path, workers: int, code: Path, force: bool = Fa
         raise RuntimeError(f"pipeline run failed ({proc.returncode}):\n{stderr[-3000:]}")
     child = json.loads(stdout.strip().splitlines()[-1])
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").exists() else {}
-    return {"wall": wall, "peak_tree_rss": mem.peak, **child, "manifest": manifest}
+    return {"wall": wall, "peak_tree_rss": mem.peak, "peak_at": mem.peak_at, "peak_parts_mb": mem.peak_parts,
+            **child, "manifest": manifest}
 
 
 def measure(n: int, base: Path, workers: int, seed: int, reruns: bool, code: Path) -> dict:
@@ -157,6 +165,8 @@ def measure(n: int, base: Path, workers: int, seed: int, reruns: bool, code: Pat
         # sampled total when psutil is there; else main + every worker at the largest worker's peak (an upper bound)
         "peak_memory_bytes": first["peak_tree_rss"] or first["maxrss_self"] + workers * first["maxrss_children"],
         "maxrss_main": first["maxrss_self"], "maxrss_largest_worker": first["maxrss_children"],
+        # seconds into the run, and each process's MB at that moment: where the peak came from
+        "peak_at_seconds": first.get("peak_at"), "peak_processes_mb": first.get("peak_parts_mb"),
         "counts": m.get("counts", {}),
         "error": first["error"] or (None if m.get("counts", {}).get("ok") else "no document was processed"),
     }

@@ -434,6 +434,12 @@ def columns(df: pd.DataFrame | None, cols: Iterable[str]) -> Iterator[dict[str, 
             yield {c: obj(v) for c, v in zip(present, vals)}
 
 
+def table_rows(tables: Mapping[str, pd.DataFrame], name: str, cols: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """:func:`columns` of table ``name``; from a :class:`~pipeline.tablestore.TableStore`, no other column is read."""
+    cols = tuple(cols)
+    return columns(read_table(tables, name, cols), cols)
+
+
 # Rows of a table turned into Python values at a time by :func:`columns`.
 COLUMN_SLICE_ROWS = 10_000
 
@@ -774,7 +780,7 @@ def comparison(tables: dict[str, pd.DataFrame], documents: Any = None, *,
     side_set = set(side)
     by_topic: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     n_topic: Counter = Counter()
-    for r in columns(read_table(tables, "targets", TARGET_COLUMNS), TARGET_COLUMNS):
+    for r in table_rows(tables, "targets", TARGET_COLUMNS):
         doc = r.get("doc") or r.get("doc_id")
         topics = _topics(r)
         n_topic.update(topics)
@@ -800,8 +806,7 @@ def comparison(tables: dict[str, pd.DataFrame], documents: Any = None, *,
 def lead_matrix(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], ids: list[str]) -> list[dict[str, Any]]:
     """Bodies × documents: how many tasks each body leads (chủ trì) and supports (phối hợp)."""
     counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    cols = ("doc", "doc_id", "lead", "support")
-    for a in columns(read_table(tables, "assignments", cols), cols):
+    for a in table_rows(tables, "assignments", ("doc", "doc_id", "lead", "support")):
         doc = a.get("doc") or a.get("doc_id")
         for role in ("lead", "support"):
             for item in a.get(role) or []:
@@ -824,8 +829,7 @@ def timeline(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]], w
              limit: int = MAX_TIMELINE_DOCS) -> dict[str, Any]:
     """A Gantt-like chart of the deadlines that have an interval (of at most ``limit`` documents): geometry for an inline SVG."""
     items, seen = [], set()
-    cols = ("doc", "doc_id", "from", "to", "value", "text", "kind", "start")
-    for r in columns(read_table(tables, "deadlines", cols), cols):
+    for r in table_rows(tables, "deadlines", ("doc", "doc_id", "from", "to", "value", "text", "kind", "start")):
         lo, hi = show(r.get("from")), show(r.get("to"))
         if not (year_of(lo) and year_of(hi)):
             continue
@@ -876,10 +880,10 @@ def common_bases(tables: dict[str, pd.DataFrame], docs: dict[str, dict[str, Any]
                  hrefs: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Per kind of citing document, the bases cited by most documents of that kind."""
     names = {e["key"]: (e.get("symbol") or e.get("name") or e["key"])
-             for e in columns(read_table(tables, "registry", ("key", "symbol", "name")), ("key", "symbol", "name"))}
+             for e in table_rows(tables, "registry", ("key", "symbol", "name"))}
     kind_of = {d: show(v.get("kind")) or "(không rõ)" for d, v in docs.items()}
     per_kind: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for c in columns(read_table(tables, "citations", ("doc", "key", "self")), ("doc", "key", "self")):
+    for c in table_rows(tables, "citations", ("doc", "key", "self")):
         key = c.get("key")
         if not key or str(key).endswith("|?") or c.get("self"):
             continue
@@ -914,7 +918,7 @@ def overview(tables: dict[str, pd.DataFrame], documents: Any = None, *,
 
     years = Counter(str(year_of(d.get("date")) or "(không rõ)") for d in docs_list)
     per_year: Counter = Counter()
-    for r in columns(read_table(tables, "deadlines", ("to", "from", "value")), ("to", "from", "value")):
+    for r in table_rows(tables, "deadlines", ("to", "from", "value")):
         y = year_of(r.get("to")) or year_of(r.get("from")) or year_of(r.get("value"))
         if y:
             per_year[y] += 1
@@ -1060,8 +1064,7 @@ def quality(tables: dict[str, pd.DataFrame], documents: Iterable[dict[str, Any]]
     n: dict[str, int] = {}
     unresolved = []
     n["unresolved"] = 0
-    cols = ("doc", "text", "status", "reason", "start")
-    for c in columns(read_table(tables, "citations", cols), cols):
+    for c in table_rows(tables, "citations", ("doc", "text", "status", "reason", "start")):
         if c.get("status") in (None, "RESOLVED"):
             continue
         n["unresolved"] += 1
@@ -1075,7 +1078,7 @@ def quality(tables: dict[str, pd.DataFrame], documents: Iterable[dict[str, Any]]
     unmatched: dict[str, dict[str, Any]] = {}
     issues = []
     n["assignment_issues"] = 0
-    for a in columns(read_table(tables, "assignments", ASSIGNMENT_COLUMNS), ASSIGNMENT_COLUMNS):
+    for a in table_rows(tables, "assignments", ASSIGNMENT_COLUMNS):
         doc = a.get("doc") or a.get("doc_id")
         if a.get("issues"):
             n["assignment_issues"] += 1
@@ -1110,7 +1113,7 @@ def bodies_view(tables: dict[str, pd.DataFrame], documents: Any = None, *,
     """Bodies: the ``bodies`` table (first :data:`MAX_ROWS` rows) and each body's roles, with up to :data:`MAX_BODY_DOCS` documents."""
     docs = _docs(tables) if docs is None else docs
     roles: dict[str, dict[str, Any]] = {}
-    for a in columns(read_table(tables, "assignments", ASSIGNMENT_COLUMNS), ASSIGNMENT_COLUMNS):
+    for a in table_rows(tables, "assignments", ASSIGNMENT_COLUMNS):
         doc = a.get("doc") or a.get("doc_id")
         for role in ("lead", "support"):
             for item in a.get(role) or []:
