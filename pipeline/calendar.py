@@ -17,8 +17,10 @@ or date) is left out: a calendar program cannot place it.
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
 from icalendar import Calendar, Event, vRecur, vText
 
@@ -147,12 +149,12 @@ class _Writer:
     values are escaped by icalendar itself; lines are folded as icalendar folds them.
     """
 
-    def __init__(self, stamp: datetime) -> None:
+    def __init__(self, stamp: datetime, write: Callable[[bytes], Any]) -> None:
+        self.write = write
         probe = Event()
         probe.add("dtstamp", stamp)
         self.dtstamp = probe.to_ical().decode("utf-8").split("\r\n")[1]  # icalendar's own DTSTAMP line
         self.rrules: dict[tuple, str] = {}
-        self.chunks: list[bytes] = []
 
     def rrule(self, rule: dict[str, Any]) -> str:
         key = tuple(sorted((k, str(v)) for k, v in rule.items()))
@@ -172,7 +174,7 @@ class _Writer:
             lines.append(_fold(f"RRULE:{rrule}"))
         lines.append(_fold(f"DESCRIPTION:{_text(description)}"))
         lines.append(b"TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")
-        self.chunks.append(b"\r\n".join(lines))
+        self.write(b"\r\n".join(lines))
 
 
 def to_ics(deadlines: Iterable[Any], documents: Mapping[str, Any], *, stamp: datetime | None = None) -> bytes:
@@ -186,12 +188,25 @@ def to_ics(deadlines: Iterable[Any], documents: Mapping[str, Any], *, stamp: dat
     >>> [str(e["summary"]) for e in cal.walk("VEVENT")]
     ['Hạn: Đề án 02 — trước ngày 20/12/2025']
     """
+    out = io.BytesIO()
+    write_ics(out, deadlines, documents, stamp=stamp)
+    return out.getvalue()
+
+
+def write_ics(f: BinaryIO, deadlines: Iterable[Any], documents: Mapping[str, Any], *,
+              stamp: datetime | None = None) -> None:
+    """:func:`to_ics` into the binary file ``f``, an event at a time (a national corpus's
+    calendar is hundreds of MB: built in memory, it was held twice)."""
     stamp = stamp or datetime.now(timezone.utc)
     cal = Calendar()
     cal.add("prodid", "-//vnpolicy//deadlines//VI")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "vnpolicy deadlines")
-    writer = _Writer(stamp)
+    head = cal.to_ical()
+    tail = b"END:VCALENDAR\r\n"
+    assert head.endswith(tail)
+    f.write(head[: -len(tail)])
+    writer = _Writer(stamp, f.write)
     seen: set[str] = set()
     for raw in deadlines:
         d = _as_dict(raw)
@@ -233,10 +248,7 @@ def to_ics(deadlines: Iterable[Any], documents: Mapping[str, Any], *, stamp: dat
                 continue
             seen.add(uid)
             writer.add(uid, start, end, text, description, rrule)
-    head = cal.to_ical()
-    tail = b"END:VCALENDAR\r\n"
-    assert head.endswith(tail)
-    return head[: -len(tail)] + b"".join(writer.chunks) + tail
+    f.write(tail)
 
 
 def document_info(documents_table) -> dict[str, dict[str, Any]]:
@@ -252,12 +264,17 @@ def calendar_stage(tables: dict[str, Any], documents: list[dict[str, Any]], out,
     """Output stage: ``out/calendar.ics``."""
     from pathlib import Path
 
-    from .store import atomic_write_bytes
+    from .store import atomic_path
+    from .tablestore import frames_of
 
-    deadlines = tables.get("deadlines")
-    if deadlines is None or "documents" not in tables:
+    if "deadlines" not in tables or "documents" not in tables:
         return
-    atomic_write_bytes(Path(out) / "calendar.ics", to_ics(_records(deadlines), document_info(tables["documents"])))
+    info = document_info(tables["documents"])
+    deadlines = (row for frame in frames_of(tables, "deadlines") for row in _records(frame))
+    with atomic_path(Path(out) / "calendar.ics") as tmp, open(tmp, "wb") as f:
+        write_ics(f, deadlines, info)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _records(df, rows: int = 20_000) -> Iterator[dict[str, Any]]:
