@@ -34,7 +34,7 @@ import regex
 from extractors.jurisdiction import fold
 
 from .store import atomic_path, json_text
-from .tablestore import frames_of, release_free_memory
+from .tablestore import frames_of, release_free_memory, row_spans
 
 DB_NAME = "corpus.sqlite"
 # Columns worth an index wherever a table has them: documents are joined on
@@ -203,26 +203,12 @@ def _write_table(con: sqlite3.Connection, name: str, frames: pd.DataFrame | Iter
 
 def _row_slices(df: pd.DataFrame) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of the slices of rows inserted at a time: at most :data:`INSERT_ROWS` rows
-    and about :data:`INSERT_BYTES` of text, whichever comes first.
-
-    Rows differ widely in size: the registry is sorted by how often a document
-    is cited, and its first entries' mentions are megabytes of JSON each.
+    and about :data:`INSERT_BYTES` of text, whichever comes first (see :func:`row_spans`).
 
     >>> list(_row_slices(pd.DataFrame({"t": ["a" * 10] * 5})))
     [(0, 5)]
     """
-    n = len(df)
-    size = np.full(n, 8 * len(df.columns), dtype=np.int64)
-    for c in df.columns:
-        if isinstance(df[c].dtype, pd.StringDtype):
-            size += df[c].str.len().fillna(0).to_numpy(dtype=np.int64)
-    ends = np.cumsum(size)
-    lo = 0
-    while lo < n:
-        reach = (ends[lo - 1] if lo else 0) + INSERT_BYTES
-        hi = min(max(int(np.searchsorted(ends, reach, side="right")), lo + 1), lo + INSERT_ROWS, n)
-        yield lo, hi
-        lo = hi
+    return iter(row_spans(df, INSERT_ROWS, INSERT_BYTES))
 
 
 def paragraphs(text: str) -> Iterable[tuple[int, int, str]]:

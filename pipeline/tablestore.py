@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pandas as pd
 from pandas.core.indexes.api import default_index
@@ -102,7 +103,7 @@ class TableStore(MutableMapping):
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        spans = _spans(len(df))
+        spans = _spans(df)
         for i, col in enumerate(df.columns):
             values = df[col].array
             for k, (lo, hi) in enumerate(spans):
@@ -194,9 +195,37 @@ class TableStore(MutableMapping):
 CHUNK_ROWS = int(os.environ.get("VNPOLICY_TABLE_CHUNK_ROWS") or 65_536)
 
 
-def _spans(n: int) -> list[tuple[int, int]]:
-    """``(start, end)`` of each chunk of ``n`` rows (one, empty, for no rows: it keeps the column's type)."""
-    return [(lo, min(lo + CHUNK_ROWS, n)) for lo in range(0, n, CHUNK_ROWS)] or [(0, 0)]
+# ... and about this many characters of text: the registry's first, most cited rows carry
+# megabytes of mentions each, and a chunk is what a reader holds.
+CHUNK_BYTES = 32 * 1024 * 1024
+
+
+def _spans(df: pd.DataFrame) -> list[tuple[int, int]]:
+    """``(start, end)`` of each chunk of ``df``'s rows (one, empty, for no rows: it keeps the column's type)."""
+    return row_spans(df, CHUNK_ROWS, CHUNK_BYTES) or [(0, 0)]
+
+
+def row_spans(df: pd.DataFrame, max_rows: int, max_bytes: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive slices of ``df``'s rows, each of at most ``max_rows`` rows
+    and about ``max_bytes`` of text (8 bytes a cell, plus each text cell's characters), whichever
+    comes first; a row bigger than that is a slice of its own.  Rows differ widely in size.
+
+    >>> row_spans(pd.DataFrame({"t": ["a" * 90, "b", "c", "d", "e" * 50]}), max_rows=2, max_bytes=100)
+    [(0, 1), (1, 3), (3, 5)]
+    """
+    n = len(df)
+    size = np.full(n, 8 * len(df.columns), dtype=np.int64)
+    for c in df.columns:
+        if isinstance(df[c].dtype, pd.StringDtype):
+            size += df[c].str.len().fillna(0).to_numpy(dtype=np.int64)
+    ends = np.cumsum(size)
+    spans, lo = [], 0
+    while lo < n:
+        reach = (ends[lo - 1] if lo else 0) + max_bytes
+        hi = min(max(int(np.searchsorted(ends, reach, side="right")), lo + 1), lo + max_rows, n)
+        spans.append((lo, hi))
+        lo = hi
+    return spans
 
 
 def _joined(chunks: list[Any]) -> Any:
