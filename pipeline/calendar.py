@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
@@ -264,17 +263,14 @@ def calendar_stage(tables: dict[str, Any], documents: list[dict[str, Any]], out,
     """Output stage: ``out/calendar.ics``."""
     from pathlib import Path
 
-    from .store import atomic_path
+    from .store import atomic_write
     from .tablestore import frames_of
 
     if "deadlines" not in tables or "documents" not in tables:
         return
     info = document_info(tables["documents"])
     deadlines = (row for frame in frames_of(tables, "deadlines") for row in _records(frame))
-    with atomic_path(Path(out) / "calendar.ics") as tmp, open(tmp, "wb") as f:
-        write_ics(f, deadlines, info)
-        f.flush()
-        os.fsync(f.fileno())
+    atomic_write(Path(out) / "calendar.ics", lambda f: write_ics(f, deadlines, info))
 
 
 def _records(df, rows: int = 20_000) -> Iterator[dict[str, Any]]:

@@ -10,8 +10,9 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
+from multiprocessing import get_context
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from pandas.core.indexes.api import default_index
 from pandas.core.internals.construction import convert_object_array
 
 from .store import atomic_write_table, json_text
-from .tablestore import frames_of, release_free_memory
+from .tablestore import TableStore, frames_of, release_free_memory
 
 RECORD_KEYS = ("citations", "targets", "results", "assignments", "deadlines", "bodies")
 # Documents per chunk of :func:`build_tables` (a few MB of rows).
@@ -164,11 +165,22 @@ def build_tables(documents: list[dict[str, Any]], skip: tuple[str, ...] = (),
     for frames in _chunk_frames(documents, names, chunk, workers):
         for name, frame in frames.items():
             parts[name].append(frame)
-    tables = {"documents": _join(parts.pop("documents")),
-              "sections": _join(parts.pop("sections"), SECTION_COLUMNS)}
-    for key in RECORD_KEYS:
-        tables[key] = _join(parts.pop(key)) if key not in skip else pd.DataFrame()
-    return tables
+    return dict(_joined_tables(parts.pop, skip))
+
+
+def _joined_tables(frames_of_table, skip: tuple[str, ...]) -> Iterator[tuple[str, pd.DataFrame]]:
+    """``(name, table)`` in the order of :func:`build_tables`, each joined from its chunks' frames
+    (``frames_of_table(name)``), an empty placeholder for those in ``skip``; one table at a time."""
+    for name in ("documents", "sections", *RECORD_KEYS):
+        if name in skip:
+            yield name, pd.DataFrame()
+        else:
+            yield name, _join(frames_of_table(name), SECTION_COLUMNS if name == "sections" else None)
+
+
+def _spans(n: int, chunk: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of each chunk of ``n`` documents."""
+    return [(lo, min(lo + chunk, n)) for lo in range(0, n, chunk)]
 
 
 # From this many documents on, a run's tables are gathered by worker processes.
@@ -181,10 +193,7 @@ def _chunk_frames(documents, names: list[str], chunk: int, workers: int | None) 
 
     workers = workers or default_workers()
     if isinstance(documents, DocumentSet) and len(documents) >= PARALLEL_TABLE_DOCUMENTS and workers > 1:
-        from multiprocessing import get_context
-        from concurrent.futures import ProcessPoolExecutor
-
-        spans = [(lo, min(lo + chunk, len(documents))) for lo in range(0, len(documents), chunk)]
+        spans = _spans(len(documents), chunk)
         # spawned, not forked: a forked child would appear to hold this process's memory
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             yield from pool.map(_frames_of, [documents[lo:hi] for lo, hi in spans], [names] * len(spans))
@@ -296,11 +305,6 @@ def _build_out_of_core(documents, out: Path, inputs: list[dict[str, Any]]) -> di
     when it ends.  The output stages run two at a time, one per core of a
     laptop, in the order of :data:`OUT_OF_CORE_ORDER`.
     """
-    from multiprocessing import get_context
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .tablestore import TableStore
-
     timings: dict[str, float] = {}
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out))
     try:
@@ -332,8 +336,6 @@ def _build_out_of_core(documents, out: Path, inputs: list[dict[str, Any]]) -> di
 
 def _stage_process(module: str, func: str, tables: Path, documents, out: Path, inputs) -> float:
     """Run one stage on the tables stored in the folder ``tables`` (in a stage process); returns its seconds."""
-    from .tablestore import TableStore
-
     fn = _optional(module, func)
     t = time.perf_counter()
     fn(TableStore(tables), documents, out, inputs)
@@ -354,13 +356,10 @@ def _tables_into(store, documents, skip: tuple[str, ...]) -> None:
     each table's parts, a table at a time, as :func:`build_tables` joins its
     chunks (the same tables: tested).
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
     from .runner import default_workers
 
     names = ["documents", "sections", *(key for key in RECORD_KEYS if key not in skip)]
-    spans = [(lo, min(lo + CHUNK_DOCUMENTS, len(documents))) for lo in range(0, len(documents), CHUNK_DOCUMENTS)]
+    spans = _spans(len(documents), CHUNK_DOCUMENTS)
     parts = [store.directory.parent / "parts" / f"{i:06d}" for i in range(len(spans))]
     context = get_context("spawn")
     try:
@@ -374,8 +373,6 @@ def _tables_into(store, documents, skip: tuple[str, ...]) -> None:
 
 def _store_part(documents, folder: Path, names: list[str]) -> None:
     """The frames of ``documents`` (a worker's chunk) into a store of their own at ``folder``."""
-    from .tablestore import TableStore
-
     part = TableStore(folder)
     for name, frame in _frames_of(documents, names).items():
         part[name] = frame
@@ -383,16 +380,13 @@ def _store_part(documents, folder: Path, names: list[str]) -> None:
 
 def _join_parts(directory: Path, parts: list[Path], skip: tuple[str, ...]) -> None:
     """Each table joined from the ``parts`` stores, in order, into the store at ``directory``."""
-    from .tablestore import TableStore
+    def frames_of_table(name: str) -> list[pd.DataFrame]:
+        return [frame for frame in (TableStore(part).get(name) for part in parts) if frame is not None]
 
     store = TableStore(directory)
-    for name in ("documents", "sections", *RECORD_KEYS):
-        if name in skip:
-            store[name] = pd.DataFrame()
-            continue
-        frames = [frame for frame in (TableStore(part).get(name) for part in parts) if frame is not None]
-        store[name] = _join(frames, SECTION_COLUMNS if name == "sections" else None)
-        del frames
+    for name, table in _joined_tables(frames_of_table, skip):
+        store[name] = table
+        del table
         release_free_memory()
 
 

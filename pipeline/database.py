@@ -235,16 +235,12 @@ def _paragraph_rows(doc: str, text: str) -> Iterable[tuple]:
 
 def _citation_rows(tables: dict[str, pd.DataFrame]) -> Iterable[tuple]:
     for cites in frames_of(tables, "citations", CITATION_COLUMNS):
-        if cites.empty or "context" not in cites.columns:
+        if "context" not in cites.columns:
             return
-        # a slice at a time: the contexts are hundreds of MB as Python text
-        for lo in range(0, len(cites), INSERT_ROWS):
-            part = cites.iloc[lo:lo + INSERT_ROWS]
-
-            def col(name: str) -> list[Any]:
-                return part[name].tolist() if name in part.columns else [None] * len(part)
-
-            for context, key, doc, start, end in zip(col("context"), col("key"), col("doc"), col("start"), col("end")):
+        for lo, hi in _row_slices(cites):  # a slice at a time: the contexts are hundreds of MB as Python text
+            part = cites.iloc[lo:hi]
+            values = [part[c].tolist() if c in part.columns else [None] * len(part) for c in CITATION_COLUMNS]
+            for context, key, doc, start, end in zip(*values):
                 if not isinstance(context, str) or not context:
                     continue
                 ref = key if isinstance(key, str) else None

@@ -1345,14 +1345,16 @@ def _render_into(folder: Path, tables: dict[str, pd.DataFrame], documents: Seque
         from multiprocessing import get_context
 
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-            written, hrefs, laps = pool.submit(_index_pages, folder, tables, templates_dir, generated).result()
+            written, hrefs, laps = pool.submit(_index_pages_apart, folder, tables, templates_dir, generated).result()
+        pages = _Pages(folder, tables, templates_dir, generated)
+        pages.written += written
+        pages.laps.update(laps)
     else:
-        written, hrefs, laps = _index_pages(folder, tables, templates_dir, generated)
-    LAST_TIMINGS.update(laps)
-    pages = _Pages(folder, tables, templates_dir, generated)
+        pages = _Pages(folder, tables, templates_dir, generated)
+        hrefs = _index_pages(pages, tables)
     _document_and_quality_pages(pages, tables, documents, inputs, hrefs)
     LAST_TIMINGS.update(pages.laps)
-    return written + pages.written
+    return pages.written
 
 
 class _Pages:
@@ -1383,11 +1385,16 @@ class _Pages:
         self._clock = now
 
 
-def _index_pages(folder: Path, tables: dict[str, pd.DataFrame], templates_dir: str | os.PathLike[str] | None,
-                 generated: str) -> tuple[list[str], dict[str, str], dict[str, float]]:
-    """The overview, citation index, comparison and bodies pages; returns the names written,
-    each registry key's link in the index, and the seconds of each part."""
+def _index_pages_apart(folder: Path, tables: dict[str, pd.DataFrame], templates_dir: str | os.PathLike[str] | None,
+                       generated: str) -> tuple[list[str], dict[str, str], dict[str, float]]:
+    """:func:`_index_pages` in a process of its own; returns the names written, the links and the seconds."""
     pages = _Pages(folder, tables, templates_dir, generated)
+    hrefs = _index_pages(pages, tables)
+    return pages.written, hrefs, pages.laps
+
+
+def _index_pages(pages: _Pages, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """The overview, citation index, comparison and bodies pages; returns each registry key's link in the index."""
     docs, page = pages.docs, pages.page
     pages.lap("setup")
     # 1. Overview (its first page; the documents list continues on documents-N.html).
@@ -1423,7 +1430,7 @@ def _index_pages(folder: Path, tables: dict[str, pd.DataFrame], templates_dir: s
     page("compare.html", "compare.html", view=comparison(tables, docs=docs, hrefs=hrefs))
     page("bodies.html", "bodies.html", view=bodies_view(tables, docs=docs))
     pages.lap("compare_bodies")
-    return pages.written, hrefs, pages.laps
+    return hrefs
 
 
 def _document_and_quality_pages(pages: _Pages, tables: dict[str, pd.DataFrame], documents: Sequence[dict[str, Any]],

@@ -34,7 +34,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
-def _atomic(path: Path, write) -> None:
+def atomic_write(path: str | os.PathLike[str], write) -> None:
+    """``write(f)`` into a binary file that replaces ``path`` only once it is complete and synced."""
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         write(f)
         f.flush()
@@ -42,7 +43,7 @@ def _atomic(path: Path, write) -> None:
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    _atomic(Path(path), lambda f: f.write(data))
+    atomic_write(Path(path), lambda f: f.write(data))
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
@@ -123,8 +124,8 @@ def atomic_write_table(df, directory: str | os.PathLike[str], name: str) -> None
         table, flat = _flat_table(df)
         # Arrow's CSV writer is ~10x faster than pandas'; it quotes only where needed and writes
         # whole floats without ".0" and booleans in lower case, which pandas reads back alike.
-        _atomic(directory / f"{name}.csv", lambda f: pacsv.write_csv(table, f, CSV_OPTIONS))
-        _atomic(directory / f"{name}.parquet", lambda f: flat.to_parquet(f, index=False))
+        atomic_write(directory / f"{name}.csv", lambda f: pacsv.write_csv(table, f, CSV_OPTIONS))
+        atomic_write(directory / f"{name}.parquet", lambda f: flat.to_parquet(f, index=False))
         return
     with atomic_path(directory / f"{name}.csv") as csv_path, atomic_path(directory / f"{name}.parquet") as pq_path:
         csv_writer = parquet_writer = None
