@@ -34,7 +34,10 @@ EXTRACTORS: tuple[tuple[str, str, str], ...] = (
 # Stage timings are the CPU time of the process doing the work (a worker runs one
 # document at a time): the seconds a stage really cost, not counting the time the
 # operating system gave the core to another worker.  Summed over workers they are
-# the core-seconds behind the benchmark's "MB/s per core".
+# the core-seconds behind the benchmark's "MB/s per core".  Every step of
+# :func:`analyse` after reading the file is timed: the extractors (their records'
+# ``to_dict`` included), "links" (citation contexts, deadlines' bounds) and
+# "document" (the per-document JSON object put together).
 _clock = time.process_time
 
 def _load(module: str, func: str) -> Callable[[Document], Any] | None:
@@ -80,6 +83,7 @@ def extract_records(doc: Document, timings: dict[str, float] | None = None) -> d
             out[key] = [r.to_dict() for r in found]
         if timings is not None:
             timings[key] = _clock() - t
+    t = _clock()
     for rec in out.get("citations", []):
         rec["context"] = context_of(doc.raw, rec["start"], rec["end"])
     if "deadlines" in out:
@@ -88,6 +92,8 @@ def extract_records(doc: Document, timings: dict[str, float] | None = None) -> d
         bounded = {k: out[k] for k in ("assignments", "targets") if k in out}
         for rec, links in zip(out["deadlines"], link_deadlines(out["deadlines"], bounded)):
             rec["bounds"] = links
+    if timings is not None:
+        timings["links"] = _clock() - t
     return out
 
 
@@ -142,7 +148,9 @@ def analyse(path: str | Path, *, doc_id: str | None = None, max_bytes: int = MAX
         doc, t2 = document_from_raw(raw)
         timings.update(t2)
         records = extract_records(doc, timings)
+        t = _clock()
         out = document_json(raw, doc, records)
+        timings["document"] = _clock() - t
     except Exception as exc:  # an extractor bug must not stop the batch
         err = VnPolicyError("E020", f"{type(exc).__name__}: {exc}")
         out = error_json(name, str(path), err)

@@ -139,3 +139,13 @@ def test_cli_extract_dates_are_iso_strings(tmp_path):
     result = CliRunner().invoke(app, ["extract", str(corpus_doc("003"))])
     obj = json.loads(result.stdout.splitlines()[0])
     assert obj["metadata"]["date"]["value"] == "2021-05-23"
+
+
+def test_every_step_of_analyse_is_timed():
+    """The benchmark's "MB/s per core" sums these: a step left untimed would flatter it."""
+    from pipeline.analyse import EXTRACTORS, analyse
+
+    timings = analyse(corpus_doc("000"))["timings"]
+    steps = {"ingest", "normalize", "segment", "links", "document"} | {key for key, _, _ in EXTRACTORS}
+    assert set(timings) == steps
+    assert all(secs >= 0 for secs in timings.values())
