@@ -280,9 +280,18 @@ RE_TRIGGER = re.compile(
     r"|(?:hằng|hàng|mỗi|từng)[ \t]+(?:năm|quý|tháng|tuần)|sơ[ \t]+kết|tổng[ \t]+kết"
     r"|(?:giữa|cuối|đầu)[ \t]+(?:nhiệm|giai)",
 )  # run on the lower-cased text: no case folding needed
-# words that can open a match: a digit, a cue or the head word of a branch
+# A digit the regex module knows but the stdlib's \d does not (all are astral).
+DIGIT = r"[\d\U00010000-\U0010ffff]"
+# A digit RE_START_OK can accept: one more digit at most, then a blank, line
+# break or "/" ("15/6", "6 tháng", "1 lần"), or a year "19xx"/"20xx".  Most
+# digits in a window are table figures ("2.096\t138") that it rejects; the
+# scan now leaves them out instead of returning them to be tested one by one.
+# A scan stops at its window's end (\Z there), where a digit is kept when the
+# look-ahead runs out before deciding (a necessary condition, never a stricter one).
+DIGIT_START = rf"\d(?={DIGIT}?[ \t\n/]|[90]{DIGIT}{DIGIT}|{DIGIT}{{0,2}}\Z)"
+# words that can open a match: a digit (DIGIT_START), a cue or the head word of a branch
 RE_WORD_START = re.compile(
-    r"(?<!\w)(?:\d|(?:hoàn|xong|chậm|trước|không|đến|tới|bắt|kể|từ|trong|vào|cuối|đầu|ngày|tháng"
+    rf"(?<!\w)(?:{DIGIT_START}|(?:hoàn|xong|chậm|trước|không|đến|tới|bắt|kể|từ|trong|vào|cuối|đầu|ngày|tháng"
     r"|quý|giai|thời|nhiệm|các|năm|sơ|tổng|giữa|định|hằng|hàng|mỗi|theo|nửa|một|hai)(?!\w))"
 )
 LOOKBACK = 48  # longest cue before a trigger: "hoàn thành xây dựng hạ tầng trong"
@@ -406,7 +415,6 @@ def _trigger_starts(low: str):
 # ~2x faster; its \d lacks the regex module's newest digits (all astral), so
 # a digit the lexer needs is any \d or astral character (DIGIT), and the
 # "not a digit" test may only let more starts through.
-DIGIT = r"[\d\U00010000-\U0010ffff]"
 TESTED_WORDS = ("các", "theo", "lần", "định", "sơ", "tổng", "ngày", "tháng", "năm", "nhiệm", "giai", "thời")
 TESTED_FIRST_LETTERS = "".join(sorted({w[0] for w in TESTED_WORDS}))  # and digits
 RE_START_OK = re.compile(

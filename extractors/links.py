@@ -19,26 +19,36 @@ def _get(rec: Any, name: str) -> Any:
     return rec.get(name) if isinstance(rec, Mapping) else getattr(rec, name)
 
 
+def _by_start(recs: Sequence[Any]) -> tuple[list[int], list[int], list[int]]:
+    """``(order, starts, ends)``: the records' indices sorted by start, and their spans in that order.
+
+    The spans are read once per record here rather than once per deadline
+    that looks at the record (``_get`` tests the record's type each time).
+    """
+    starts = [_get(r, "start") for r in recs]
+    ends = [_get(r, "end") for r in recs]
+    order = sorted(range(len(recs)), key=starts.__getitem__)
+    return order, [starts[i] for i in order], [ends[i] for i in order]
+
+
 def link_deadlines(deadlines: Sequence[Any], others: Mapping[str, Sequence[Any]]) -> list[list[dict[str, Any]]]:
     """For each deadline, the ``{"kind", "index"}`` of the records in its context (same row or sentence)."""
-    indexed = {}
-    for kind, recs in others.items():
-        order = sorted(range(len(recs)), key=lambda i: _get(recs[i], "start"))
-        indexed[kind] = (order, [_get(recs[i], "start") for i in order], recs)
+    # sorted by kind: the links come out ordered by (kind, index)
+    indexed = [(kind, *_by_start(recs)) for kind, recs in sorted(others.items())]
     out = []
     for d in deadlines:
         lo, hi = _get(d, "context_start"), _get(d, "context_end")
         if not hi or hi <= lo:
             lo, hi = _get(d, "start"), _get(d, "end")
         links = []
-        for kind, (order, starts, recs) in indexed.items():
+        for kind, order, starts, ends in indexed:
             # records starting before the context ends and ending after it starts
-            j = bisect_left(starts, hi)
-            for k in range(j - 1, -1, -1):
-                rec = recs[order[k]]
-                if _get(rec, "end") > lo:
-                    links.append({"kind": kind, "index": order[k]})
+            found = []
+            for k in range(bisect_left(starts, hi) - 1, -1, -1):
+                if ends[k] > lo:
+                    found.append(order[k])
                 elif starts[k] < lo - 5000:
                     break
-        out.append(sorted(links, key=lambda x: (x["kind"], x["index"])))
+            links += [{"kind": kind, "index": i} for i in sorted(found)]
+        out.append(links)
     return out

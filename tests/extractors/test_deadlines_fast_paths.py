@@ -9,6 +9,8 @@ what the reference finds so that no row is vacuous), and every document of
 
 * ``_time_at(text, low, s)``      == ``RE_TIME.match(text, s)`` (span and branch);
 * ``RE_START_OK``                 is a necessary condition of ``RE_TIME.match``;
+* ``RE_WORD_START``               leaves out no digit ``RE_START_OK`` accepts, wherever its
+  scan's window ends;
 * ``_trigger_starts(low)``        == starts of ``RE_TRIGGER.finditer(low)``;
 * ``_word_starts(low, a, b)``     == starts of ``RE_WORD_START.finditer(low, a, b)``;
 * ``_citation_starts(text)``      == starts of ``RE_CITATION_TRIGGER.finditer(text)``,
@@ -18,6 +20,8 @@ what the reference finds so that no row is vacuous), and every document of
 Examples are derandomised; the file runs in a few seconds.
 """
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -111,6 +115,22 @@ def start_ok_violations(text: str) -> list[int]:
     return out
 
 
+def digit_start_violations(text: str) -> list[tuple[int, int]]:
+    """(start, window end) of digits at a word start that RE_START_OK accepts but
+    RE_WORD_START, scanning a window that ends there, leaves out."""
+    low = lowered(text)
+    out = []
+    for s in range(len(low)):
+        if low[s].isdigit() and RE_PLAIN_DIGIT_START.match(low, s) and D.RE_START_OK.match(low, s):
+            # the look-ahead reads four characters at most: later ends are all the text's end
+            ends = sorted({*range(s + 1, min(len(low), s + 8) + 1), len(low)})
+            out += [(s, b) for b in ends if not D.RE_WORD_START.match(low, s, b)]
+    return out
+
+
+RE_PLAIN_DIGIT_START = re.compile(r"(?<!\w)\d")  # RE_WORD_START's digits before they were narrowed
+
+
 def check_time_at(text: str) -> None:
     low = lowered(text)
     for s in range(len(text)):
@@ -140,6 +160,12 @@ def test_time_at_is_re_time_match(text):
 @given(texts())
 def test_start_ok_is_a_necessary_condition(text):
     assert start_ok_violations(text) == []
+
+
+@MANY
+@given(texts())
+def test_word_starts_keep_every_digit_start_ok_accepts(text):
+    assert digit_start_violations(text) == []
 
 
 @MANY
@@ -189,6 +215,7 @@ def ref_first_time(text: str):
 def test_time_rows(text, want, branch):
     check_time_at(text)
     assert start_ok_violations(text) == []
+    assert digit_start_violations(text) == []
     m = ref_first_time(text)
     fast = list(D._time_matches(text))
     if want is None:
@@ -235,6 +262,7 @@ def test_stop_rows(text, want):
 def test_corpus_scans(path):
     text = corpus_text(path)
     check_all(text)
+    assert digit_start_violations(text) == []
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
