@@ -405,6 +405,12 @@ def _title_after(text: str, pos: int) -> regex.Match | None:
 
 def _iso(m: regex.Match) -> str | None:
     d, mo, y = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (m.group("d2"), m.group("m2"), m.group("y2"))
+    return _iso_date(y, mo, d)
+
+
+@lru_cache(maxsize=4096)
+def _iso_date(y: str, mo: str, d: str) -> str | None:
+    """"2013-12-12", or None for no such day; kept (documents cite the same few dates again and again)."""
     try:
         return _date(int(y), int(mo), int(d)).isoformat()
     except ValueError:
@@ -438,6 +444,7 @@ class _Context:
         self.breaks = sorted([m.end() for rx in RE_STOP_BREAKS for m in rx.finditer(text)]
                              + [m.end() for m in RE_LINE_BREAK.finditer(text)])
         self._basis: dict[int, bool] = {}  # id(section) → under a basis heading
+        self._opens: dict[int, bool] = {}  # sentence start → RE_OPENS_BASIS matches there
         self.by_id = {s.id: s for s in doc.sections}
 
     def sentence_start(self, pos: int) -> int:
@@ -445,10 +452,11 @@ class _Context:
         return self.breaks[i] if i >= 0 else 0
 
     def role(self, pos: int) -> str:
-        text = self.doc.text
-        s = self.sentence_start(pos)
-        m = RE_OPENS_BASIS.match(text, s)
-        if m and m.start() <= pos:
+        s = self.sentence_start(pos)  # (never past ``pos``)
+        # the references of a list of bases share their sentence: it is read once
+        if s not in self._opens:
+            self._opens[s] = RE_OPENS_BASIS.match(self.doc.text, s) is not None
+        if self._opens[s]:
             return "căn cứ"
         sec = self.doc.section_of(pos)
         key = id(sec)
