@@ -1067,12 +1067,13 @@ def _quantity_starts(text: str) -> dict[int, regex.Match]:
     return found
 
 
-# How the strong comparators start: the four "không …" share one, the others are whole.
-# Each is searched for alone: a case-insensitive search for one literal is quick (one
-# for an alternation is tried at every place).
+# How the strong comparators start: the four "không …" share one, "tối thiểu" and "tối đa"
+# another (each head is one more scan of the whole text), "ít nhất" is whole.  Each is
+# searched for alone: a case-insensitive search for one literal is quick (one for an
+# alternation is tried at every place).
 _RE_STRONG_HEADS = tuple(
     regex.compile(regex.escape(head), regex.IGNORECASE)
-    for head in sorted({"không " if p.startswith("không ") else p for p in STRONG_PHRASES})
+    for head in sorted({p[:p.index(" ") + 1] if p.startswith(("không ", "tối ")) else p for p in STRONG_PHRASES})
 )
 
 
