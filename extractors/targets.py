@@ -970,43 +970,13 @@ def _cell(table, row, *keywords: str) -> str:
 # RE_QTY, slow with its case-insensitive unit list, is not tried there.  Every
 # non-ASCII character is let through ("đến", "ý kiến", case-folding look-alikes):
 # the test only spares places where RE_QTY surely fails.  The run is possessive,
-# so every start found is the start of a whole run, as with RE_DIGITS.  After
-# blanks (taken whole: what RE_QTY reads after them is no blank), group 1 marks
-# where a word must start: the first letters of a unit or of "đến", checked in
-# :func:`_quantity_starts` (``_WORD_HEADS``).
+# so every start found is the start of a whole run, as with RE_DIGITS.
 _UNIT_FIRST = "".join(sorted({c for u in UNITS for c in (u[0].lower(), u[0].upper()) if c.isascii()}))
-_QTY_START = (r"<d>[<d_>.,]*+(?=[%hHkKmM]|-\s*<d>|[^\x00-\x7f]"
-              r"|\s++(?:-\s*<d>|%|()(?:[" + _UNIT_FIRST + r"]|[^\x00-\x7f])))")
+_QTY_START = r"<d>[<d_>.,]*+(?=[%hHkKmM]|-\s*<d>|[^\x00-\x7f]|\s+(?:-\s*<d>|[%" + _UNIT_FIRST + r"]|[^\x00-\x7f]))"
 RE_QTY_START = regex.compile(_QTY_START.replace("<d>", r"\d").replace("<d_>", r"\d"))
 # the same for a text whose only decimal digits are 0-9 (see _other_digits_possible):
 # the scan for an ASCII digit is much quicker than one for any decimal digit
 _RE_QTY_START_ASCII = regex.compile(_QTY_START.replace("<d>", "[0-9]").replace("<d_>", "0-9"))
-
-
-def _case_spellings(words) -> frozenset[str]:
-    """Every string a case-insensitive match of one of ``words`` accepts, with simple
-    folding (one character for one, as RE_QTY's): the look-alikes of each character
-    are found by matching it against the whole BMP (characters past it fold only
-    among themselves)."""
-    bmp = "".join(map(chr, range(0x10000)))
-    alike: dict[str, list[str]] = {}
-    out = set()
-    for word in words:
-        spellings = [""]
-        for c in word:
-            if c not in alike:
-                alike[c] = regex.findall(regex.escape(c), bmp, regex.IGNORECASE)
-            spellings = [s + a for s in spellings for a in alike[c]]
-        out.update(spellings)
-    return frozenset(out)
-
-
-# The words RE_QTY may read after a number and blanks (a unit, or "đến" of a range)
-# cut to their first three characters, in every spelling it accepts: most numbers
-# followed by a word ("12 của", "2025 Công", "05 năm") are none of them, and RE_QTY,
-# which tries its whole unit list there, need not be tried.
-_WORD_HEADS = _case_spellings(w[:3] for w in (*UNITS, "đến"))
-
 # High bytes of the UTF-16 code units of the decimal digits (regex's ``\d``) but 0-9:
 # the BMP ones found here, and the surrogates of every character past U+FFFF.
 _OTHER_DIGIT_HIGH_BYTES = {ord(c) >> 8 for c in regex.findall(r"\d", "".join(map(chr, range(0x80, 0xD800))))}
@@ -1055,25 +1025,20 @@ def _quantity_starts(text: str) -> dict[int, regex.Match]:
     match = RE_QTY_AT_DIGIT.match  # (every start is a digit)
     found = {}
     starts = RE_QTY_START if _other_digits_possible(text) else _RE_QTY_START_ASCII
-    heads = _WORD_HEADS
     for start in starts.finditer(text):
         pos = start.start()
-        word = start.start(1)  # where a unit or "đến" must start (-1: "%" or "-" is there)
-        if word >= 0 and text[word:word + 3] not in heads and text[word:word + 2] not in heads:
-            continue
         m = match(text, pos)
         if m:
             found[pos] = m
     return found
 
 
-# How the strong comparators start: the four "không …" share one, "tối thiểu" and "tối đa"
-# another (each head is one more scan of the whole text), "ít nhất" is whole.  Each is
-# searched for alone: a case-insensitive search for one literal is quick (one for an
-# alternation is tried at every place).
+# How the strong comparators start: the four "không …" share one, the others are whole.
+# Each is searched for alone: a case-insensitive search for one literal is quick (one
+# for an alternation is tried at every place).
 _RE_STRONG_HEADS = tuple(
     regex.compile(regex.escape(head), regex.IGNORECASE)
-    for head in sorted({p[:p.index(" ") + 1] if p.startswith(("không ", "tối ")) else p for p in STRONG_PHRASES})
+    for head in sorted({"không " if p.startswith("không ") else p for p in STRONG_PHRASES})
 )
 
 

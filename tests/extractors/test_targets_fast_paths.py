@@ -109,10 +109,6 @@ QTY_ROWS = [
     ("Đề án 02-ĐA", {}),
     ("năm 2025 và kế hoạch", {}),
     ("số 5.", {}),
-    ("có 12 của Ban", {}),  # a word after the blanks that opens no unit
-    ("có 12  Cuộc họp", {3: (3, 11)}),  # blanks taken whole; any case
-    ("dài 5 \u212aM", {4: (4, 8)}),  # the Kelvin sign is a "k" to RE_QTY
-    ("từ 5 ĐẾN 7 xã", {3: (3, 13), 9: (9, 13)}),
 ]
 
 
