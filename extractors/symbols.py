@@ -79,6 +79,9 @@ def issuer_info(code: str) -> IssuerCode | None:
     return table.get(up) or table.get(up.rstrip("0123456789"))
 
 
+# scope_of and level_of are kept per code: a document cites the same few issuers
+# again and again, and each reads the code segment by segment.
+@lru_cache(maxsize=4096)
 def scope_of(issuer_code: str) -> str:
     """national | local | "" for an issuer code such as "MTTW-BTT" or "UBTVQH14-CP".
 
@@ -99,6 +102,7 @@ def scope_of(issuer_code: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=4096)
 def level_of(issuer_code: str) -> str:
     for seg in issuer_code.split("-"):
         info = issuer_info(seg)

@@ -270,6 +270,14 @@ RE_ACTOR = regex.compile(
     r"|Đoàn thanh niên|Hội (?:Nông dân|Cựu chiến binh|Liên hiệp Phụ nữ)|Công đoàn"
     r"|mỗi (?:tổ chức|cơ sở)[^,;:.]{0,40}",
 )
+# Literals one of which every match of RE_ACTOR (case-sensitive) holds, a literal per
+# branch: keep in step with it.  A text without any names no actor, and RE_ACTOR,
+# whose optional leading words make it try every place, is not searched there
+# (most clauses before a quantity: see :func:`_actor_in`).
+_RE_ACTOR_NEED = re.compile(
+    "MTTQ|Mặt trận Tổ quốc|Ban |tổ chức chính trị|UBND|Ủy ban nhân dân|HĐND|Hội |cấp ủy|Đoàn thanh niên"
+    "|Công đoàn|mỗi "
+)
 
 
 # --- vocabularies loaded once -----------------------------------------------
@@ -949,6 +957,13 @@ def _level_of(text: str) -> str | None:
     return "" if found else None
 
 
+def _actor_in(text: str, start: int, end: int):
+    """``RE_ACTOR.search(text, start, end)``, skipped where no literal of ``_RE_ACTOR_NEED`` is."""
+    if _RE_ACTOR_NEED.search(text, start, end) is None:
+        return None
+    return RE_ACTOR.search(text, start, end)
+
+
 def _row_at(table, raw_pos: int):
     for row in table.rows:
         if row.start <= raw_pos < row.end:
@@ -1165,7 +1180,7 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Target]]:
             if level is None and table is not None:
                 level = _level_of(_cell(table, row, "chủ trì"))
             prev_level, prev_sent = level, q.sent
-            actor_m = RE_ACTOR.search(text, q.clause[0], q.lead) or (
+            actor_m = _actor_in(text, q.clause[0], q.lead) or (
                 RE_ACTOR.search(_cell(table, row, "chủ trì")) if table is not None else None)
             lo, hi, raw_text = doc.evidence(q.span_start, q.ind_end)
             out = targets if kind == "target" else results

@@ -20,6 +20,11 @@ as ranges (``_DECIMAL``, built from ``re`` at import) it tests a bitmap.  The
 reference is the trigger as it was written, with ``\\d``: both must find the
 same candidates, on every BMP character alone, on strings of digits of many
 scripts, separators and capitals (hypothesis), and on the real corpus.
+
+The sentence stops (``RE_STOP_BREAK``, a scan led by ``[.!?]``) are found by
+one scan per mark (``RE_STOP_BREAKS``): together they must find the same
+places, on strings of marks, blanks, capitals and digits (hypothesis) and on
+the real corpus.
 """
 from __future__ import annotations
 
@@ -177,3 +182,26 @@ def test_before_corpus(path):
     text = corpus_text(path)
     for m in C.RE_SYM.finditer(text):
         check_before(text[:m.start()])
+
+
+# ---------------------------------------------------------------- sentence stops, one scan per mark
+
+def stop_breaks(s: str) -> list[int]:
+    """The stop ends :class:`citations._Context` collects (sorted with the line breaks)."""
+    return sorted(m.end() for rx in C.RE_STOP_BREAKS for m in rx.finditer(s))
+
+
+STOP_PIECES = (".", "!", "?", "…", " ", "  ", "\t", "\n", "\xa0", "A", "Đ", "a", "đ", "1", "(", "-", "“", "x.y",
+               "?!", "..", ". -", ".\n\nB")
+
+
+@MANY
+@given(st.lists(st.sampled_from(STOP_PIECES + tuple(ODD) + tuple(VI_LOWER[:12])), max_size=24).map("".join))
+def test_the_stop_scans_find_what_the_reference_finds(s):
+    assert stop_breaks(s) == [m.end() for m in C.RE_STOP_BREAK.finditer(s)]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_stop_corpus(path):
+    text = corpus_text(path)
+    assert stop_breaks(text) == [m.end() for m in C.RE_STOP_BREAK.finditer(text)]

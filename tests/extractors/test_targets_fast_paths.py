@@ -285,6 +285,36 @@ def test_new_target_is_the_dataclass_record():
         T._new_target(*values[:-1])  # a missing field is an error, not an unset slot
 
 
+# ---------------------------------------------------------------- 7. actor literals
+
+ACTOR_PIECES = words("MTTQ", "Mặt trận Tổ quốc", "Việt Nam", "Ban Thường trực", "Ủy ban", "Ban ", "Thanh tra",
+                     "nhân dân", "Nhân dân", "Giám sát đầu tư", "của ", "cộng đồng", "công tác", "Công tác",
+                     "Mặt trận", " thôn", " khu dân cư", "các ", "tổ chức chính trị", " - ", "-", "xã hội",
+                     " các cấp", "UBND", "Ủy ban nhân dân", "HĐND", "Hội đồng nhân dân", "cấp ", "tỉnh", "huyện",
+                     "xã", "cơ sở", "ban thường vụ", "cấp ủy", "Đoàn thanh niên", "Hội ", "Nông dân",
+                     "Cựu chiến binh", "Liên hiệp Phụ nữ", "Công đoàn", "mỗi ", "tổ chức", " và ", ", ")
+
+
+def actor_span(s: str, start: int = 0, end: int | None = None):
+    end = len(s) if end is None else end
+    return span(T._actor_in(s, start, end)), span(T.RE_ACTOR.search(s, start, end))
+
+
+@MANY
+@given(texts(ACTOR_PIECES, 12), st.integers(0, 8), st.integers(0, 8))
+def test_actor_in_property(s, a, b):
+    fast, slow = actor_span(s, min(a, len(s)), max(min(a, len(s)), len(s) - b))
+    assert fast == slow
+
+
+@pytest.mark.parametrize("s", ["Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh", "các tổ chức chính trị - xã hội các cấp",
+                               "UBND cấp xã", "Hội Liên hiệp Phụ nữ", "mỗi cơ sở đảng", "Ban công tác Mặt trận thôn",
+                               "ban thường vụ cấp ủy cơ sở", "tổ chức 03 cuộc giám sát", ""])
+def test_actor_in_rows(s):
+    fast, slow = actor_span(s)
+    assert fast == slow
+
+
 # ---------------------------------------------------------------- corpus
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
@@ -297,6 +327,7 @@ def test_corpus(path):
     assert fast == slow
     for start, end in T._paragraphs(text):
         para = text[start:end]
+        assert span(T._actor_in(text, start, end)) == span(T.RE_ACTOR.search(text, start, end))
         assert T._level_of(para) == level_slow(para)
         assert T._topics_in(para) == topics_slow(para)
         for rx in TAIL_RXS.values():
