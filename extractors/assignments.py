@@ -150,6 +150,19 @@ def normalise_times(s: str, prose: bool = False) -> str:
     >>> normalise_times("Hoàn thành xây dựng 2026; nhân rộng 2027-2028"), normalise_times("Tháng 6/2021 Quý II/2021")
     ('2026;2027/2028', '2021-06;2021-Q2')
     """
+    # the cells of a plan table ("Quý IV/2025", "Thường xuyên") recur within and
+    # across documents: the short texts are read once
+    if len(s) < 300:
+        return _normalise_times_cached(s, prose)
+    return _normalise_times(s, prose)
+
+
+@lru_cache(maxsize=16384)
+def _normalise_times_cached(s: str, prose: bool) -> str:
+    return _normalise_times(s, prose)
+
+
+def _normalise_times(s: str, prose: bool) -> str:
     if not RE_TIME_HINT.search(s):
         return ""
     out: list[str] = []
