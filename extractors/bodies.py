@@ -557,11 +557,12 @@ def _candidates(text: str, folded: str) -> list[tuple[int, int]]:
     ap = alias_pattern()
     rx, exact, shape = ap.rx, ap.exact, ap.shape
     cands: list[tuple[int, int]] = []
+    append = cands.append
     for m in rx.finditer(folded):
         a, b = span = m.span()
         one_word, inner = shape(m.group())
         if not one_word or text[a:b] in exact:
-            cands.append(span)
+            append(span)
         for off in inner:
             m2 = rx.match(folded, a + off)
             if m2 is not None and m2.end() > b:
@@ -630,13 +631,17 @@ def _choose(text: str, folded: str, spans: list[tuple[int, int]]) -> list[tuple[
 def _after(text: str, chosen: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The chosen matches with the level words written after them, overlaps dropped."""
     out: list[tuple[int, int]] = []
+    may_follow, follows = _RE_AFTER_CAND.match, _RE_AFTER.match
+    reach = 0  # the end of the last mention kept
     for a, b in chosen:
-        m = _RE_AFTER_CAND.match(text, b) and _RE_AFTER.match(text, b)
-        if m:
-            b = m.end()
-        if out and a < out[-1][1]:
+        if may_follow(text, b):
+            m = follows(text, b)
+            if m:
+                b = m.end()
+        if a < reach:
             continue
         out.append((a, b))
+        reach = b
     return out
 
 
