@@ -674,11 +674,12 @@ def doc_mention_spans(doc: "Document", end: int | None = None) -> list[tuple[int
     if end == 0:
         return []
     if shareable and text[end - 1] == "\n":
-        # the mentions do not overlap: their ends increase with their starts
-        cut = bisect_left(spans, (end,))  # the mentions starting before the cut
+        # the mentions do not overlap: the last one starting before the cut reaches furthest
+        cut = bisect_left(spans, (end,))
         if cut == 0 or spans[cut - 1][1] < end:
             return spans[:cut]
-        # (so do the chosen matches)
+        # its level words run over the cut; nor do the chosen matches overlap: their
+        # ends increase with their starts
         return _after(text[:end], chosen[:bisect_left(chosen, end, key=itemgetter(1))])
     return _mention_spans(text[:end])
 
