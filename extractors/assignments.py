@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import regex
@@ -150,6 +151,19 @@ def normalise_times(s: str, prose: bool = False) -> str:
     >>> normalise_times("Hoàn thành xây dựng 2026; nhân rộng 2027-2028"), normalise_times("Tháng 6/2021 Quý II/2021")
     ('2026;2027/2028', '2021-06;2021-Q2')
     """
+    # the cells of a plan table ("Quý IV/2025", "Thường xuyên") recur within and
+    # across documents: the short texts are read once
+    if len(s) < 300:
+        return _normalise_times_cached(s, prose)
+    return _normalise_times(s, prose)
+
+
+@lru_cache(maxsize=16384)
+def _normalise_times_cached(s: str, prose: bool) -> str:
+    return _normalise_times(s, prose)
+
+
+def _normalise_times(s: str, prose: bool) -> str:
     if not RE_TIME_HINT.search(s):
         return ""
     out: list[str] = []
@@ -557,11 +571,7 @@ class _VerbIndex:
         # one if the last mention starting at or before it reaches past it
         spans = sorted(mentions)
         self.mention_starts = [a for a, _ in spans]
-        self.mention_reach: list[int] = []
-        reach = -1
-        for _, b in spans:
-            reach = max(reach, b)
-            self.mention_reach.append(reach)
+        self.mention_reach = list(accumulate((b for _, b in spans), max))
         self.scanned = bytearray(end)  # 1 where the verbs starting there are known
         self.verbs: list[tuple[int, int, str]] = []  # (start, end, verb), sorted
         self.starts: list[int] = []
@@ -765,7 +775,7 @@ class _Prose:
         self.prose_end = rec.start() if rec else len(self.text)
         self.mentions = doc_mention_spans(doc, self.prose_end)  # the scan is shared with find_bodies
         self._past: dict[int, int] = {}
-        self._strong: dict[tuple[int, int], list[int]] = {}
+        self._strong: list[int] | None = None
         self._verbs = _VerbIndex(self.text, self.prose_end, self.mentions)
         self._body_lists: dict[tuple[int, int], bool] = {}
         self._subjects: dict[tuple[int, int, bool], tuple[int, int] | None] = {}
@@ -775,19 +785,18 @@ class _Prose:
         (sorted).  Outside the sections that distribute work only those verbs
         count, and most sections hold none: their sentences, and their verbs, are
         then never looked for."""
-        key = (a, b)
-        got = self._strong.get(key)
-        if got is None:
+        starts = self._strong
+        if starts is None:  # found in the whole text once, on the first call
             text = self.text
-            got = []
+            starts = []
             for v in STRONG:
-                i = text.find(v, a, b + len(v) - 1)
+                i = text.find(v)
                 while i >= 0:
-                    got.append(i)
-                    i = text.find(v, i + 1, b + len(v) - 1)
-            got.sort()
-            self._strong[key] = got
-        return got
+                    starts.append(i)
+                    i = text.find(v, i + 1)
+            starts.sort()
+            self._strong = starts
+        return starts[bisect_left(starts, a):bisect_left(starts, b)]
 
     def past_at(self, v0: int) -> int:
         """Start of "đã", "được" … (RE_PAST) just before the verb at ``v0``, else -1;

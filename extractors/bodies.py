@@ -20,8 +20,8 @@ import csv
 import heapq
 import re
 import unicodedata
-from bisect import bisect_left
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -65,6 +65,12 @@ class BodyMention(Record):
     text: str
     body: Body
     section: str = ""
+
+
+# The slot setters of BodyMention's fields, in field order: a document names bodies
+# by the hundred, and setting the slots directly makes the same record in less time
+# than the frozen dataclass's __init__ (as deadlines.py makes its Deadline).
+_MENTION_SLOTS = tuple(getattr(BodyMention, f.name).__set__ for f in fields(BodyMention))
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +270,19 @@ def match_body(name: str, doc_level: str | None = None, province: str | None = N
     >>> match_body("Hợp tác xã Tân Phong").matched
     False
     """
+    # names recur within and across documents (a province's bodies, list items):
+    # the short ones are resolved once per document context (a Body is immutable)
+    if len(name) < 300:
+        return _match_body_cached(name, doc_level, province, commune)
+    return _match_body(name, doc_level, province, commune)
+
+
+@lru_cache(maxsize=32768)
+def _match_body_cached(name: str, doc_level: str | None, province: str | None, commune: str | None) -> Body:
+    return _match_body(name, doc_level, province, commune)
+
+
+def _match_body(name: str, doc_level: str | None, province: str | None, commune: str | None) -> Body:
     text = " ".join(name.split())
     entry, score, hint = _resolve_cached(_body_key_cached(text))
     level = _level_for(entry, hint, doc_level)
@@ -298,23 +317,46 @@ _RE_OLD_TONE = re.compile(r"[oOuU](?=[àáảãạèéẻẽẹỳýỷỹỵÀ�
 _TONED = {c: unicodedata.normalize("NFD", c) for c in "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ"}
 
 
+# The same pairs in a lower-case text, one pattern per vowel: each opens with a
+# literal, which ``re`` skips to several times faster than to a class, and says
+# the whole condition (an o before a or e, a u not after q before y), so every
+# match is a pair to move.  Most documents hold none (the normalize step moved
+# them); the ones left are "quả", "quý".
+_RE_OLD_TONE_LOWER = (re.compile(r"o(?=[àáảãạèéẻẽẹ](?!\w))"), re.compile(r"u(?<!qu)(?=[ỳýỷỹỵ](?!\w))"))
+
+
 def new_tones(s: str) -> str:
     """Tone placement of open syllables moved to the new style, length kept.
 
     >>> new_tones("Uỷ ban, hoà bình, khoẻ, quý, hoàng, thuỷ")
     'Ủy ban, hòa bình, khỏe, quý, hoàng, thủy'
     """
-    out = None
+    at = []
     for m in _RE_OLD_TONE.finditer(s):
         i = m.start()
-        v, toned = s[i], s[i + 1]
-        base, mark = _TONED[toned][0], _TONED[toned][1:]
+        v, base = s[i], _TONED[s[i + 1]][0]
         if (v in "oO") != (base in "aAeE") or (v in "uU" and s[i - 1 : i] in ("q", "Q")):
             continue  # "oỳ", "uà" are not pairs the normalize step moves; "quý" keeps its tone
-        if out is None:
-            out = list(s)
-        out[i], out[i + 1] = unicodedata.normalize("NFC", v + mark), base
-    return s if out is None else "".join(out)
+        at.append(i)
+    return _moved(s, at)
+
+
+def _new_tones_lower(s: str) -> str:
+    """:func:`new_tones` of a text whose o, u and toned vowels are all in lower case
+    (as ``str.lower`` leaves them)."""
+    o, u = _RE_OLD_TONE_LOWER
+    return _moved(s, [m.start() for m in o.finditer(s)] + [m.start() for m in u.finditer(s)])
+
+
+def _moved(s: str, at: list[int]) -> str:
+    """``s`` with the tone of the pair at each of ``at`` moved onto its first vowel."""
+    if not at:
+        return s
+    out = list(s)
+    for i in at:
+        v, toned = s[i], _TONED[s[i + 1]]
+        out[i], out[i + 1] = unicodedata.normalize("NFC", v + toned[1:]), toned[0]
+    return "".join(out)
 
 
 def fold_for_match(s: str) -> str:
@@ -328,7 +370,7 @@ def _fold_for_match(s: str) -> tuple[str, bool]:
     by_char = len(low) != len(s)
     if by_char:  # "İ" lower-cases to two characters: fold char by char
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
-    return new_tones(low), by_char
+    return _new_tones_lower(low), by_char
 
 
 @dataclass(frozen=True)
@@ -515,11 +557,12 @@ def _candidates(text: str, folded: str) -> list[tuple[int, int]]:
     ap = alias_pattern()
     rx, exact, shape = ap.rx, ap.exact, ap.shape
     cands: list[tuple[int, int]] = []
+    append = cands.append
     for m in rx.finditer(folded):
         a, b = span = m.span()
         one_word, inner = shape(m.group())
         if not one_word or text[a:b] in exact:
-            cands.append(span)
+            append(span)
         for off in inner:
             m2 = rx.match(folded, a + off)
             if m2 is not None and m2.end() > b:
@@ -588,13 +631,17 @@ def _choose(text: str, folded: str, spans: list[tuple[int, int]]) -> list[tuple[
 def _after(text: str, chosen: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The chosen matches with the level words written after them, overlaps dropped."""
     out: list[tuple[int, int]] = []
+    may_follow, follows = _RE_AFTER_CAND.match, _RE_AFTER.match
+    reach = 0  # the end of the last mention kept
     for a, b in chosen:
-        m = _RE_AFTER_CAND.match(text, b) and _RE_AFTER.match(text, b)
-        if m:
-            b = m.end()
-        if out and a < out[-1][1]:
+        if may_follow(text, b):
+            m = follows(text, b)
+            if m:
+                b = m.end()
+        if a < reach:
             continue
         out.append((a, b))
+        reach = b
     return out
 
 
@@ -603,10 +650,12 @@ def doc_mention_spans(doc: "Document", end: int | None = None) -> list[tuple[int
 
     :func:`find_bodies` reads the whole text and the assignments its prose (up to
     the recipients list): the scan, the costly part, is done once per document
-    and kept on it.  A prefix ending just after a newline shares it: no name
-    holds a newline, so the matches that start before the cut are the whole
-    text's; only the level words after a name, which may run over a newline,
-    are looked for again in the prefix itself.
+    and kept on it, with the level words after its names.  A prefix ending just
+    after a newline shares it: no name holds a newline, so the matches that
+    start before the cut are the whole text's; and a name's level words are
+    the same in the prefix unless they run over the cut (the newline before
+    it is no part of a level word), which only the last mention before the cut
+    can do: then they are looked for again in the prefix itself.
     """
     text = doc.text
     n = len(text)
@@ -614,17 +663,23 @@ def doc_mention_spans(doc: "Document", end: int | None = None) -> list[tuple[int
     cache = doc.__dict__.get("_bodies_scan")  # Document is frozen: set through __dict__
     if cache is None:
         folded, by_char = _fold_for_match(text)
+        chosen = _chosen(text, folded)
         # "İ" lower-cases to two characters: then the fold goes char by char and may
         # differ from a prefix's own fold, which is not shared
-        cache = (_chosen(text, folded), not by_char)
+        cache = (chosen, _after(text, chosen), not by_char)
         doc.__dict__["_bodies_scan"] = cache
-    chosen, shareable = cache
+    chosen, spans, shareable = cache
     if end == n:
-        return _after(text, chosen)
+        return list(spans)
     if end == 0:
         return []
     if shareable and text[end - 1] == "\n":
-        # the chosen matches do not overlap: their ends increase with their starts
+        # the mentions do not overlap: the last one starting before the cut reaches furthest
+        cut = bisect_left(spans, (end,))
+        if cut == 0 or spans[cut - 1][1] < end:
+            return spans[:cut]
+        # its level words run over the cut; nor do the chosen matches overlap: their
+        # ends increase with their starts
         return _after(text[:end], chosen[:bisect_left(chosen, end, key=itemgetter(1))])
     return _mention_spans(text[:end])
 
@@ -638,16 +693,38 @@ def find_bodies(doc: "Document") -> list[BodyMention]:
     [('Ban Thường trực Ủy ban MTTQ tỉnh', 'Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam', 'tỉnh')]
     """
     level, province, commune = doc_context(doc)
-    text = doc.text
+    text, doc_id, norm = doc.text, doc.doc_id, doc.norm
+    spans = doc_mention_spans(doc)
+    raw = norm.raw
+    if norm.monotone(0, len(text)):  # no step moved text: every span maps to its end points
+        starts, ends = norm.starts, norm.ends
+        where = [(starts[a], ends[b - 1]) for a, b in spans]
+    else:
+        where = [norm.raw_span(a, b) for a, b in spans]
+    # the mentions come in text order: the section changes only where the next one starts
+    section_starts, n_sections = doc.section_starts, len(doc.section_starts)
+    section, next_section = "", -1
+    set_doc_id, set_start, set_end, set_text, set_body, set_section = _MENTION_SLOTS
+    new_mention = object.__new__
     out = []
     bodies: dict[str, Body] = {}  # a name recurs: resolve it once per document (Body is immutable)
-    for a, b in doc_mention_spans(doc):
-        lo, hi, raw = doc.evidence(a, b)
+    for (a, b), (lo, hi) in zip(spans, where):
         name = text[a:b]
         body = bodies.get(name)
         if body is None:
             body = bodies[name] = match_body(name, level, province, commune)
-        out.append(BodyMention(doc.doc_id, lo, hi, raw, body, doc.section_at(a)))
+        if a >= next_section:
+            section = doc.section_at(a)
+            k = bisect_right(section_starts, a)
+            next_section = section_starts[k] if k < n_sections else len(text)
+        m = new_mention(BodyMention)  # BodyMention(doc_id, lo, hi, raw[lo:hi], body, section)
+        set_doc_id(m, doc_id)
+        set_start(m, lo)
+        set_end(m, hi)
+        set_text(m, raw[lo:hi])
+        set_body(m, body)
+        set_section(m, section)
+        out.append(m)
     return out
 
 

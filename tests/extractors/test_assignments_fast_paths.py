@@ -344,7 +344,7 @@ def strong_ref(text: str, a: int, b: int) -> list[int]:
 
 
 def strong_fast(text: str, a: int, b: int) -> list[int]:
-    return A._Prose.strong_starts(SimpleNamespace(text=text, _strong={}), a, b)
+    return A._Prose.strong_starts(SimpleNamespace(text=text, _strong=None), a, b)
 
 
 def verbs_in_ref(text: str, a: int, b: int, capital_at: int) -> list[tuple[int, int, str]]:

@@ -16,6 +16,20 @@ The mention scan (:func:`bodies._chosen`) takes four shortcuts:
   looked for only where a stdlib copy of the pattern (``_RE_AFTER_CAND``) says
   they may be.
 
+Around the scan:
+
+* the fold (:func:`bodies.fold_for_match`) finds the tone pairs to move in its
+  lower-case text with one literal-led pattern per vowel
+  (:func:`bodies._new_tones_lower`), not :func:`bodies.new_tones`'s class
+  and condition;
+* a prefix of a document ending after a line break is a slice of the
+  document's mentions, unless the level words of the last one run over the
+  cut: then the prefix is read again;
+* :func:`bodies.find_bodies` maps a document's spans to the raw text by their
+  end points where no normalisation step moved text, reads a section's path
+  once per section, makes each mention by setting its slots, and takes a
+  name's body from a cache (per name and document context).
+
 The references below are the steps as they were written before: the
 look-behind after the first letter, every token start tried, one heap over all
 candidates, ``_RE_AFTER`` tried after every name.  They are checked against the fast paths three ways: a hypothesis
@@ -37,6 +51,10 @@ from hypothesis import strategies as st  # noqa: E402
 from extractors import bodies as B  # noqa: E402
 from extractors.document import Document  # noqa: E402
 from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, corpus_text  # noqa: E402
+
+from extractors.ingest import ingest  # noqa: E402
+from extractors.normalize import normalize  # noqa: E402
+from extractors.segment import segment  # noqa: E402
 
 
 # ---------------------------------------------------------------- the references, plainly
@@ -260,3 +278,80 @@ def test_a_prefix_shares_the_scan_of_its_document(path):
     ends = [i + 1 for i, c in enumerate(text) if c == "\n"][::7] + [len(text) // 3, len(text) // 2 + 1]
     for end in ends:
         assert B.doc_mention_spans(doc, end) == B._mention_spans(text[:end]), end
+
+
+# ---------------------------------------------------------------- around the scan
+
+def fold_for_match_ref(s: str) -> str:
+    """The fold as it was: lower case (char by char where that changes the length), then new_tones."""
+    low = s.lower()
+    if len(low) != len(s):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
+    return B.new_tones(low)
+
+
+TONE_ATOMS = ("o", "u", "q", "O", "U", "Q", "h", "th", "a", "e", "y", "n", " ", "\n", "-", "1", "_") + \
+    tuple("àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ") + tuple(ODD)
+TONE_ROWS = ["Uỷ ban, hoà bình, khoẻ, quý, hoàng, thuỷ", "QUẢ, quả; Quỹ quỹ", "oà oá oả oã oạ oè oé oẻ oẽ oẹ",
+             "uỳ uý uỷ uỹ uỵ uà oỳ", "hoà_bình hoà1 İhoà", "ĐOÀ HOẺ THUỶ", ""]
+
+
+@MANY
+@given(st.lists(st.sampled_from(TONE_ATOMS), max_size=16).map("".join))
+def test_the_folds_tone_pairs_are_the_ones_new_tones_moves(s):
+    assert B.fold_for_match(s) == fold_for_match_ref(s)
+    low = s.lower()
+    if len(low) == len(s):
+        assert B._new_tones_lower(low) == B.new_tones(low)
+
+
+@pytest.mark.parametrize("text", TONE_ROWS)
+def test_tone_rows(text):
+    assert B.fold_for_match(text) == fold_for_match_ref(text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_corpus_fold(path):
+    text = corpus_text(path)
+    assert B.fold_for_match(text) == fold_for_match_ref(text)
+
+
+# the level words of the last name before a cut after a line break run over it
+CUT_ROWS = ["Sở Y tế\ntỉnh Hà Giang chủ trì", "Giao UBND\ncấp xã thực hiện", "Ủy ban MTTQ Việt\nNam tỉnh",
+            "Sở Y tế\n\nBan Dân vận Tỉnh ủy\ntỉnh", "Sở Y tế\n", "\nSở Y tế tỉnh\n\n"]
+
+
+@pytest.mark.parametrize("text", CUT_ROWS)
+def test_a_prefix_cut_inside_level_words(text):
+    doc = Document.from_text(text)
+    text = doc.text
+    for end in [0] + [i + 1 for i, c in enumerate(text) if c == "\n"] + [len(text)]:
+        assert B.doc_mention_spans(doc, end) == B._mention_spans(text[:end]), end
+
+
+def find_bodies_ref(doc: Document) -> list[B.BodyMention]:
+    """Each mention made plainly: its evidence, a body resolved without the cache, its section."""
+    level, province, commune = B.doc_context(doc)
+    return [B.BodyMention(doc.doc_id, *doc.evidence(a, b), B._match_body(doc.text[a:b], level, province, commune),
+                          doc.section_at(a))
+            for a, b in B._mention_spans(doc.text)]
+
+
+def _corpus_document(path) -> Document:
+    """The document as the pipeline makes it (from the raw text: its normalisation may move text)."""
+    return segment(path.name, normalize(ingest(path).raw))
+
+
+def test_the_corpus_has_a_document_where_normalisation_moved_text():
+    # so that test_corpus_find_bodies reads both ways of mapping spans to the raw text
+    docs = [_corpus_document(p) for p in CORPUS]
+    assert any(not d.norm.monotone(0, len(d.text)) for d in docs)
+    assert any(d.norm.monotone(0, len(d.text)) for d in docs)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_corpus_find_bodies(path):
+    doc = _corpus_document(path)
+    expected = find_bodies_ref(doc)
+    assert B.find_bodies(doc) == expected
+    assert [m.to_dict() for m in B.find_bodies(_corpus_document(path))] == [m.to_dict() for m in expected]
