@@ -46,9 +46,12 @@ def setup_cost() -> tuple[float, float]:
 
 
 def clear_caches() -> None:
-    from extractors import bodies
+    """Empty every cache keyed by a string of the text (the gazetteer and patterns stay built)."""
+    from extractors import assignments, bodies
 
-    for f in (bodies._mention_spans_cached, bodies._resolve_cached, bodies._body_key_cached):
+    for f in (bodies._mention_spans_cached, bodies._resolve_cached, bodies._body_key_cached,
+              bodies._match_body_cached, bodies._looks_like_body, bodies._split_bodies_cached,
+              assignments._normalise_times_cached):
         f.cache_clear()
 
 
