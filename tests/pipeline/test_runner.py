@@ -149,3 +149,28 @@ def test_every_step_of_analyse_is_timed():
     steps = {"ingest", "normalize", "segment", "links", "document"} | {key for key, _, _ in EXTRACTORS}
     assert set(timings) == steps
     assert all(secs >= 0 for secs in timings.values())
+
+
+@pytest.mark.parametrize("doc", [
+    {"doc": "a.txt", "status": "ok", "bodies": [{"text": "Sở Y tế", "start": 3}], "text": "Điều 1. \"Sở\"\n\t"},
+    {"doc": "a.txt", "text": "the text first", "status": "ok"},  # not last: serialised whole
+    {"text": ""},
+    {"doc": "a.txt", "status": "ok"},  # no text at all
+])
+def test_document_bytes_equal_serialising_the_document_whole(doc):
+    from pipeline.runner import _document_bytes
+    from pipeline.store import json_bytes
+
+    slim, whole = _document_bytes(doc)
+    assert whole == json_bytes(doc)
+    assert slim == json_bytes({k: v for k, v in doc.items() if k != "text"})
+
+
+def test_document_bytes_of_a_real_document():
+    from pipeline.analyse import analyse
+    from pipeline.runner import _document_bytes
+    from pipeline.store import json_bytes
+
+    doc = analyse(corpus_doc("001"))
+    doc.pop("timings")
+    assert _document_bytes(doc)[1] == json_bytes(doc)
