@@ -1205,8 +1205,9 @@ def _sentence_assignments(p: _Prose, a: int, b: int, duty: bool, first_only: boo
         s0 = lab.end() if lab else s
         if duty:
             verbs = p.verbs_in(s0, e)
-        else:  # only the strong verbs count: the others are not looked for
-            verbs = [v for v in p.verbs_in(s0, e) if v[2] in STRONG] if _any_within(strong_at, s0, e) else []
+        else:  # only the strong verbs count: the others are not looked for, nor past the last strong one
+            i, j = bisect_left(strong_at, s0), bisect_left(strong_at, e)
+            verbs = [v for v in p.verbs_in(s0, strong_at[j - 1] + 1) if v[2] in STRONG] if i < j else []
         verbs = [v for v in verbs if p.past_at(v[0]) < s0]
         hit = None
         # an explicit "chủ trì" decides the lead ("X chỉ đạo Y chủ trì …" → Y)
