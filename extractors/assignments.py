@@ -700,14 +700,22 @@ def _item_label(text: str, a: int, b: int):
     return RE_ITEM_LABEL.match(text, a, b)
 
 
+# ``regex``'s ``\s`` in stdlib ``re`` (whose ``\s`` also takes U+001C–U+001F).
+_BLANK = r"[^\S\x1c-\x1f]"
 # A single line break before a lower-case word is a hard wrap inside a sentence.
 RE_SENTENCE_END = regex.compile(r"(?<=[.!?…;])\s+(?=[\p{Lu}\d(\"“])|\n\s*\n\s*|\n(?!\s*\p{Ll})")
+_VI_LOWER = "abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 # Every match of RE_SENTENCE_END starts at a newline or at whitespace just after [.!?…;].
-# (``[.!?…;]\s|\n``, led by one class: ``re`` then skips fast to those characters)
-_RE_SENTENCE_CAND = re.compile(r"[.!?…;\n](?:(?<=\n)|\s)")
-# Characters that settle a candidate of RE_SENTENCE_END (see ``_sentence_end_at``).
-_LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
-_CAPITALS_DIGITS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+# (``[.!?…;]\s|\n``, led by one class: ``re`` then skips fast to those characters.)
+# None starts at a blank before a lower-case letter (a hard wrap, or "; và"): those
+# blanks, the commonest of the candidates, are passed over inside ``re``.
+_RE_SENTENCE_CAND = re.compile(r"[.!?…;\n](?:(?<=\n)|\s)(?![" + _VI_LOWER + "])")
+# Characters that settle a candidate of RE_SENTENCE_END (see ``_sentence_end_at``):
+# lower-case letters (\p{Ll}) and capitals (\p{Lu}) of Vietnamese, digits.
+_LOWER_LETTERS = frozenset(_VI_LOWER)
+_CAPITALS_DIGITS = frozenset(_VI_LOWER.upper() + "0123456789")
+# A run of RE_SENTENCE_END's blanks.
+_RE_BLANKS = re.compile(_BLANK + "+")
 
 
 def _sentence_end_at(text: str, c: int, b: int) -> tuple[int, int] | None:
@@ -715,13 +723,17 @@ def _sentence_end_at(text: str, c: int, b: int) -> tuple[int, int] | None:
     ``_RE_SENTENCE_CAND`` (a blank after [.!?…;], or a newline).  When the next
     character is not a blank the match, if any, is the blank alone, and that
     character decides the common cases without the pattern: a lower-case letter
-    ends no sentence (a hard wrap), a capital or a digit ends one."""
+    ends no sentence (a hard wrap), a capital or a digit ends one.  A newline
+    before another (a paragraph break) ends one with the run of blanks after it,
+    whichever alternative matches."""
     if c + 1 < b and text[c] in " \t\n":
         nxt = text[c + 1]
         if nxt in _LOWER_LETTERS:
             return None
         if nxt in _CAPITALS_DIGITS:
             return c, c + 1
+        if nxt == "\n" and text[c] == "\n":
+            return c, _RE_BLANKS.match(text, c, b).end()
     m = RE_SENTENCE_END.match(text, c, b)
     return m.span() if m else None
 
@@ -740,12 +752,37 @@ RE_LIST_STOP = regex.compile(
     r"[;.:]|\n\s*\n|\n(?!\p{Ll})|\s(?:trong|để|về|nhằm|theo|tại|khi|đối\s+với|trên\s+cơ\s+sở|gắn\s+với|thông\s+qua)\s", regex.I)
 RE_RECIPIENTS = regex.compile(r"^[ \t]*Nơi\s+nh[ậâ]n", regex.M)
 RE_TIME_WORD = regex.compile(r"thời\s+gian|thời\s+hạn|hoàn\s+thành\s+trong|trước\s+ngày", regex.I)
-# Stdlib ``re`` for these two, tried in every subject: ``_BLANK`` is ``regex``'s ``\s``
-# (``re``'s also takes U+001C–U+001F).
-_BLANK = r"[^\S\x1c-\x1f]"
+# Stdlib ``re`` for these two, tried in every subject (``_BLANK``: see above).
 RE_PAREN_REMARK = re.compile(_BLANK + r"*\([^()]*\)")
 RE_LIST_COMMA = re.compile(r"[,:]" + _BLANK + "+")
 RE_WORD_OPENS_NAME = regex.compile(r"(?<![\p{L}])(?=\p{Lu}|các\s|những\s)")
+# Where RE_WORD_OPENS_NAME may match: a letter (or another word character but a
+# digit or "_") that is not a lower-case Vietnamese letter, or the "c" of "các " and
+# the "n" of "những ", after no Vietnamese letter.  Led by one class, so ``re``
+# skips fast to those characters and passes over the lower-case words, most of a
+# sentence.  (Every Vietnamese letter is a ``\p{L}``, every capital a ``\p{Lu}``.)
+_RE_NAME_OPEN_CAND = re.compile(
+    r"[^\W\d_" + _VI_LOWER.replace("c", "").replace("n", "") + "](?<![" + _VI_LOWER + _VI_LOWER.upper() + "].)"
+    r"(?:(?<![cn])|(?<=c)(?=ác" + _BLANK + r")|(?<=n)(?=hững" + _BLANK + "))")
+# A hit opening with one of these, after one of those (or at the start), is a match:
+# the pattern is asked about the others (another script, a letter before it).
+_SURE_NAME_OPENERS = frozenset(_VI_LOWER.upper() + "cn")
+_SURE_NOT_LETTERS = frozenset(" \t\n\r\f\v\xa00123456789.,;:!?()[]{}<>/\\|-+*=_&%#@'\"“”‘’–—…•")
+
+
+def _name_openings(text: str, a: int, b: int) -> list[int]:
+    """Starts of ``RE_WORD_OPENS_NAME.finditer(text, a, b)`` (it reads ``text`` before
+    ``a``), the pattern tried only at the hits of ``_RE_NAME_OPEN_CAND`` it does
+    not settle."""
+    opens = RE_WORD_OPENS_NAME.match
+    out = []
+    for h in _RE_NAME_OPEN_CAND.finditer(text, a, b):
+        i = h.start()
+        if (text[i] in _SURE_NAME_OPENERS and (i == 0 or text[i - 1] in _SURE_NOT_LETTERS)) or opens(text, i, b):
+            out.append(i)
+    return out
+
+
 MAX_SUBJECT_WORDS = 30
 BARE_UNITS = {"xã", "phường", "thị trấn", "đặc khu", "thôn", "bản", "tổ dân phố", "huyện", "thành phố", "tỉnh",
               "thành ủy", "huyện ủy", "thị ủy"}
@@ -832,6 +869,28 @@ class _Prose:
                 pos = span[1]
         yield pos, b
 
+    def paragraph_start(self, a: int, x: int) -> int:
+        """A start of a sentence of :meth:`sentences` from ``a`` at or before ``x``
+        (where a sentence is read): the end of the last run of blanks in ``(a, x)``
+        that holds a paragraph break ("\\n\\n"), else ``a``.
+
+        A run of blanks holding two newlines always ends a sentence, whatever
+        precedes it: at the run's first candidate (the blank after a [.!?…;]
+        before it, or its first newline) RE_SENTENCE_END's first alternative
+        reads the whole run or fails, and the second then reads from the first
+        newline to the end of the run.  No earlier match reaches into the run
+        (a match holds only blanks), nor does the scan from ``a`` start inside it
+        (the character before it is not a blank and not before ``a``); the
+        sentences from its end are then those of the scan from ``a``."""
+        text = self.text
+        j = text.rfind("\n\n", a, x)
+        if j < 0:
+            return a
+        r0 = j  # where the run starts, or earlier (``isspace`` takes more than the pattern's blanks)
+        while r0 > a and text[r0 - 1].isspace():
+            r0 -= 1
+        return _RE_BLANKS.match(text, j).end() if r0 > a else a
+
     def read_verbs(self, a: int, b: int) -> None:
         """Find the verbs of ``[a, b)`` now, in one scan rather than one per sentence."""
         self._verbs.within(a, b)
@@ -888,10 +947,12 @@ class _Prose:
         # below holds or ends after, the scans find the same ones).
         before = self.verbs_in(lo, end)
         first = before[-1][0] + 1 if before else lo
+        # (in the text itself rather than ``text[lo:v]``: the patterns read nothing
+        # before ``first`` but when it is ``lo``, a candidate already)
+        text = self.text
         cands = {lo} if first == lo else set()
-        seg = self.text[lo:v]
-        cands.update(lo + m.end() for m in RE_LIST_COMMA.finditer(seg, first - lo))
-        cands.update(lo + m.start() for m in RE_WORD_OPENS_NAME.finditer(seg, first - lo))
+        cands.update(m.end() for m in RE_LIST_COMMA.finditer(text, first, v))
+        cands.update(_name_openings(text, first, v))
         # the first candidate (in text order) whose prefix admits a subject and that
         # opens a body list; the cheap prefix test is tried first
         for c in sorted(cands):
@@ -1090,6 +1151,40 @@ def _any_within(starts: list[int], a: int, b: int) -> bool:
     return i < len(starts) and starts[i] < b
 
 
+def _marked_sentences(p: _Prose, a: int, b: int, marks: list[int], found: list):
+    """The sentences of ``text[a:b]`` that hold one of the sorted positions ``marks``
+    and, as soon as ``found`` (filled by the caller as it reads them) holds an
+    assignment, every later one.
+
+    Outside the duty sections only the sentences with a strong verb are read,
+    and the few verbs of a long section lie in a few of its paragraphs: the
+    others are not split into sentences, the scan starting again at the
+    :meth:`_Prose.paragraph_start` of the next mark."""
+    start: int | None = p.paragraph_start(a, marks[0])
+    reached = 0  # the scan is in the paragraph of this mark (its start is sought once)
+    while start is not None:
+        restart = None
+        for s, e in p.sentences(start, b):
+            if found:
+                yield s, e  # a duty may continue in any later sentence
+                continue
+            k = bisect_left(marks, s)
+            if k < len(marks) and marks[k] < e:
+                yield s, e
+                if found:
+                    continue
+                k = bisect_left(marks, e, k)
+            if k == len(marks):
+                return  # no mark left, nothing to continue
+            if k != reached:
+                reached = k
+                nxt = p.paragraph_start(e, marks[k])
+                if nxt > e:  # a paragraph break before the next mark
+                    restart = nxt
+                    break
+        start = restart
+
+
 def _sentence_assignments(p: _Prose, a: int, b: int, duty: bool, first_only: bool = False):
     """(lead, start, end) of each sentence in ``text[a:b]`` that opens with a body subject and a duty verb."""
     text = p.text
@@ -1100,17 +1195,19 @@ def _sentence_assignments(p: _Prose, a: int, b: int, duty: bool, first_only: boo
         p.read_verbs(a, b)  # every sentence is read: its verbs are found in one scan
     found: list[list] = []
 
-    for s, e in p.sentences(a, b):  # lazily: ``first_only`` reads up to the first sentence it examines
-        if not duty and not found and not first_only and not _any_within(strong_at, s, e):
-            continue  # neither a verb that counts nor a duty to continue: nothing to read
+    # lazily: ``first_only`` reads up to the first sentence it examines; outside the duty
+    # sections a sentence with neither a verb that counts nor a duty to continue is not read
+    marked = not duty and not first_only
+    for s, e in _marked_sentences(p, a, b, strong_at, found) if marked else p.sentences(a, b):
         if s >= e or text.find("\t", s, e) >= 0 or RE_LABEL.match(text, s, e):
             continue
         lab = _item_label(text, s, e)
         s0 = lab.end() if lab else s
         if duty:
             verbs = p.verbs_in(s0, e)
-        else:  # only the strong verbs count: the others are not looked for
-            verbs = [v for v in p.verbs_in(s0, e) if v[2] in STRONG] if _any_within(strong_at, s0, e) else []
+        else:  # only the strong verbs count: the others are not looked for, nor past the last strong one
+            i, j = bisect_left(strong_at, s0), bisect_left(strong_at, e)
+            verbs = [v for v in p.verbs_in(s0, strong_at[j - 1] + 1) if v[2] in STRONG] if i < j else []
         verbs = [v for v in verbs if p.past_at(v[0]) < s0]
         hit = None
         # an explicit "chủ trì" decides the lead ("X chỉ đạo Y chủ trì …" → Y)

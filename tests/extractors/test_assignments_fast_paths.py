@@ -310,6 +310,50 @@ def sentences_fast(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return list(A._Prose.sentences(SimpleNamespace(text=text), a, b))  # it reads only ``text``
 
 
+def paragraph_start_fast(text: str, a: int, x: int) -> int:
+    return A._Prose.paragraph_start(SimpleNamespace(text=text), a, x)  # it reads only ``text``
+
+
+def check_paragraph_start(text: str, a: int, x: int) -> None:
+    """:meth:`_Prose.paragraph_start` gives ``a`` or a sentence start in ``(a, x]`` from
+    which the sentences are those of the scan from ``a``."""
+    p0 = paragraph_start_fast(text, a, x)
+    if p0 == a:
+        return
+    assert a < p0 <= x, (a, x, p0)
+    for b in {x, len(text)}:
+        whole = sentences_ref(text, a, b)
+        assert any(s == p0 for s, _ in whole), (a, x, b, p0)
+        assert sentences_ref(text, p0, b) == [(s, e) for s, e in whole if s >= p0], (a, x, b, p0)
+
+
+def marked_ref(text: str, a: int, b: int, marks: list[int], found: list):
+    """The sentences ``_sentence_assignments`` reads outside the duty sections: those
+    holding a mark, and every one once ``found`` holds something."""
+    for s, e in sentences_ref(text, a, b):
+        if found or any(s <= m < e for m in marks):
+            yield s, e
+
+
+def read_marked(sentences, hit_at: int | None) -> list[tuple[int, int]]:
+    """Read the sentences of a generator, ``found`` filled after the ``hit_at``-th."""
+    found: list = []
+    out = []
+    for span in sentences(found):
+        out.append(span)
+        if len(out) == hit_at:
+            found.append(span)
+    return out
+
+
+def check_marked(text: str, a: int, b: int, marks: list[int], hit_at: int | None) -> None:
+    p = SimpleNamespace(text=text)
+    p.sentences = lambda x, y: A._Prose.sentences(p, x, y)
+    p.paragraph_start = lambda x, y: A._Prose.paragraph_start(p, x, y)
+    fast = read_marked(lambda found: A._marked_sentences(p, a, b, marks, found), hit_at)
+    assert fast == read_marked(lambda found: marked_ref(text, a, b, marks, found), hit_at), (a, b, marks, hit_at)
+
+
 def sentence_candidates(text: str, a: int = 0, b: int | None = None) -> list[int]:
     """Where ``_sentence_end_at`` may be asked: the last character of each hit of the candidate pattern."""
     return [h.end() - 1 for h in A._RE_SENTENCE_CAND.finditer(text, a, len(text) if b is None else b)]
@@ -648,6 +692,16 @@ SENTENCE_ROWS = [
     ("x.\u3000Y", [(0, 2), (3, 4)]),
     ("x.\x1cY", [(0, 4)]),
     ("x.Y", [(0, 3)]),
+    # a paragraph break ends a sentence with its whole run of blanks, whatever follows
+    ("a\n \n b", [(0, 1), (5, 6)]),
+    ("x.\n\n\x1cy", [(0, 2), (4, 6)]),
+    ("x. \n\nY", [(0, 2), (5, 6)]),
+    ("x\n\n", [(0, 1), (3, 3)]),
+    # a blank before a lower-case letter ends none (a hard wrap, "; và"); a Vietnamese capital ends one
+    ("x;\nđ", [(0, 4)]),
+    ("x. ư", [(0, 4)]),
+    ("x. Ư", [(0, 2), (3, 4)]),
+    ("x\nĐ", [(0, 1), (2, 3)]),
 ]
 
 
@@ -657,6 +711,64 @@ def test_sentence_rows(text, spans):
     for a in range(len(text) + 1):
         for b in range(a, len(text) + 1):
             assert sentences_fast(text, a, b) == sentences_ref(text, a, b), (a, b)
+
+
+PARAGRAPH_ROWS = [
+    # (text, a, x, paragraph_start): the end of the last run of blanks with "\n\n" in (a, x)
+    ("Một.\n\nHai chủ trì", 0, 6, 6),
+    ("Một.\n\n \tHai", 0, 8, 8),
+    ("Một.\n \nHai", 0, 7, 0),  # (only adjacent newlines are looked for: a start is missed, never made up)
+    ("Một\nHai chủ trì", 0, 4, 0),  # one newline: not a paragraph break
+    ("\n\nHai", 0, 2, 0),  # the run opens the range: it may run on before it
+    ("x\n\nHai", 1, 3, 1),
+    ("x\n\nHai", 0, 3, 3),
+    ("x.\n\ny\n\nZ", 0, 7, 7),
+]
+
+
+@pytest.mark.parametrize("text,a,x,start", PARAGRAPH_ROWS, ids=[f"{r[0]!r}-{r[1]}" for r in PARAGRAPH_ROWS])
+def test_paragraph_start_rows(text, a, x, start):
+    assert paragraph_start_fast(text, a, x) == start
+    check_paragraph_start(text, a, x)
+
+
+MARKED_ROWS = [
+    # (text, marks (by the words they open), the sentences read with nothing found)
+    ("Một. Hai chủ trì.\n\nBa.\n\nBốn chủ trì. Năm.", ("chủ trì",), ["Hai chủ trì.", "Bốn chủ trì."]),
+    ("Không có.\n\nKhông.", ("Không.",), ["Không."]),
+    ("A x.\nB.\n\nC y. D.", ("x", "y"), ["A x.", "C y."]),
+]
+
+
+@pytest.mark.parametrize("text,words,read", MARKED_ROWS, ids=[r[0][:20] for r in MARKED_ROWS])
+def test_marked_sentences_rows(text, words, read):
+    marks = sorted({m.start() for w in words for m in re.finditer(re.escape(w), text)})
+    assert [text[s:e] for s, e in read_marked(lambda found: marked_ref(text, 0, len(text), marks, found), None)] == read
+    for hit_at in (None, 1, 2):
+        check_marked(text, 0, len(text), marks, hit_at)
+
+
+NAME_ROWS = [
+    # (text, where RE_WORD_OPENS_NAME matches)
+    ("Giao các Sở, ngành và những đơn vị; UBND tỉnh", [0, 5, 9, 22, 36]),
+    ("cácbộ nhữngx, xCác, CÁC", [20]),  # no blank after "các", a letter before the capital
+    ("các\tsở, những\nngười, các\x1cx", [0, 8]),  # \x1c is no blank to ``regex``
+    ("\u03b1B \u00b2B ßC \u0131D", [4]),  # a Greek letter, "ß", a dotless i: letters; "²": not
+    ("(Đảng ủy) “Ban” 1Sở _Sở", [1, 11, 17, 21]),
+    (f"{KELVIN}x {DOTTED_I}x", [0, 3]),
+]
+
+
+def names_ref(text: str, a: int, b: int) -> list[int]:
+    return [m.start() for m in A.RE_WORD_OPENS_NAME.finditer(text, a, b)]
+
+
+@pytest.mark.parametrize("text,starts", NAME_ROWS, ids=[r[0][:20] for r in NAME_ROWS])
+def test_name_openings_rows(text, starts):
+    assert names_ref(text, 0, len(text)) == starts
+    for a in range(len(text) + 1):
+        for b in range(a, len(text) + 1):
+            assert A._name_openings(text, a, b) == names_ref(text, a, b), (a, b)
 
 
 ITEM_ROWS = [
@@ -988,6 +1100,38 @@ def test_sentences_property(sab):
             assert A._sentence_end_at(s, c, end) == span_or_none(A.RE_SENTENCE_END.match(s, c, end)), (c, end)
 
 
+NAME_PIECES = ("các ", "các", "Các ", "CÁC ", "những ", "những", "Những\t", "\u03b1", "\u00b2", "ß", "\u0131", "(", "“",
+               "Sở", "Ủy ban", "UBND", "ngành", " ", "\x1c")
+
+
+@MANY
+@given(text_and_range(fuzz([r[0] for r in NAME_ROWS], NAME_PIECES)))
+def test_name_openings_property(sab):
+    s, a, b = sab
+    assert A._name_openings(s, a, b) == names_ref(s, a, b)
+
+
+@st.composite
+def marked_cases(draw):
+    """A text of sentences and paragraphs, a range, marks at some of its non-blanks, when a hit comes."""
+    s, a, b = draw(text_and_range(fuzz([r[0] for r in SENTENCE_ROWS + MARKED_ROWS], SENTENCE_PIECES)))
+    solid = [i for i in range(a, b) if not s[i].isspace()]
+    if not solid:
+        return s, a, b, [], None
+    marks = sorted(set(draw(st.lists(st.sampled_from(solid), min_size=1, max_size=4))))
+    return s, a, b, marks, draw(st.one_of(st.none(), st.integers(1, 3)))
+
+
+@MANY
+@given(marked_cases())
+def test_paragraph_start_and_marked_sentences_property(case):
+    s, a, b, marks, hit_at = case
+    for x in marks:
+        check_paragraph_start(s, a, x)
+    if marks:
+        check_marked(s, a, b, marks, hit_at)
+
+
 @MANY
 @given(text_and_range(fuzz([r[0] for r in ITEM_ROWS], ITEM_PIECES, max_atoms=12)))
 def test_item_label_property(sab):
@@ -1261,6 +1405,21 @@ def test_corpus_verbs_past_and_strong(path):
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_corpus_name_openings_paragraphs_and_marked_sentences(path):
+    doc = corpus_doc(path)
+    p = prose_of(doc)
+    text = p.text
+    assert A._name_openings(text, 0, len(text)) == names_ref(text, 0, len(text))
+    for a, b in blocks(doc):
+        marks = p.strong_starts(a, b)
+        for x in marks:
+            check_paragraph_start(text, a, x)
+        if marks:
+            for hit_at in (None, 1):
+                check_marked(text, a, b, marks, hit_at)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
 def test_corpus_subjects(path):
     doc = corpus_doc(path)
     p = prose_of(doc)
@@ -1319,6 +1478,8 @@ SLOW = {
     "RE_PAREN_REMARK": RE_PAREN_REMARK_REF,
     "RE_LIST_COMMA": RE_LIST_COMMA_REF,
     "_VerbIndex": SlowVerbIndex,
+    "_name_openings": names_ref,
+    "_marked_sentences": lambda p, a, b, marks, found: marked_ref(p.text, a, b, marks, found),
 }
 SLOW_METHODS = {
     "sentences": lambda self, a, b: iter(sentences_ref(self.text, a, b)),
@@ -1326,6 +1487,7 @@ SLOW_METHODS = {
     "strong_starts": lambda self, a, b: strong_ref(self.text, a, b),
     "verbs_in": slow_verbs_in,
     "_subject": subject_ref,
+    "paragraph_start": lambda self, a, x: a,
 }
 
 
