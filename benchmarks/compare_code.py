@@ -8,11 +8,12 @@ same documents, alternating per document, so that both see the same host:
     python benchmarks/compare_code.py 3fcd012               # 300 synthetic documents, 3 rounds
     python benchmarks/compare_code.py HEAD~5 --docs 100 --rounds 5 --corpus corpora
 
-The chain is what ``pipeline.analyse.analyse`` runs per document: ingest,
-normalise, segment, the five extractors with their records' ``to_dict``, the
-citations' contexts and the deadlines' links, and the document's own records.
-The older commit's ``extractors`` package is taken from git into a temporary
-folder and imported as ``extractors_old``.
+The chain is ``pipeline.analyse.analyse`` of each version: ingest, normalise,
+segment, the five extractors with their records' ``to_dict``, the citations'
+contexts and the deadlines' links, and the per-document JSON object.  The
+older commit's ``extractors`` package and ``pipeline/analyse.py`` are taken
+from git into a temporary folder and imported as ``extractors_old`` and
+``analyse_old``.
 
 Caches shared across documents warm up over the rounds in both versions; the
 first round's figure is printed apart for that reason.
@@ -32,55 +33,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "benchmarks" / "out" / "corpus_1000"
-EXTRACTORS = (("citations", "find_citations"), ("targets", "find_targets"), ("assignments", "find_assignments"),
-              ("deadlines", "find_deadlines"), ("bodies", "find_bodies"))
 
 
 def export_old(ref: str, into: Path) -> None:
-    """``extractors/`` of ``ref`` as the package ``extractors_old`` under ``into``."""
-    data = subprocess.run(["git", "archive", ref, "extractors"], cwd=ROOT, capture_output=True, check=True).stdout
+    """``extractors/`` and ``pipeline/analyse.py`` of ``ref``, as ``extractors_old`` and
+    ``analyse_old`` under ``into`` (``analyse`` imports nothing else of the pipeline)."""
+    data = subprocess.run(["git", "archive", ref, "extractors", "pipeline/analyse.py"], cwd=ROOT,
+                          capture_output=True, check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(into, filter="data")
     (into / "extractors").rename(into / "extractors_old")
-    for py in (into / "extractors_old").rglob("*.py"):
-        source = py.read_text(encoding="utf-8")
+    (into / "pipeline" / "analyse.py").rename(into / "analyse_old.py")
+    for py in (into / "analyse_old.py", *(into / "extractors_old").rglob("*.py")):
+        source = py.read_text(encoding="utf-8")  # imports and the extractors' module names
         py.write_text(re.sub(r"\bextractors\.", "extractors_old.", source), encoding="utf-8")
-
-
-def chain(package: str):
-    """The per-document chain of ``package`` (``extractors`` or ``extractors_old``) as a function of a path."""
-    from pipeline.analyse import context_of
-
-    def mod(name: str):
-        return importlib.import_module(f"{package}.{name}")
-
-    ingest, normalize, segment, links = mod("ingest").ingest, mod("normalize").normalize, mod("segment").segment, mod("links")
-    finders = [(key, getattr(mod(key), func)) for key, func in EXTRACTORS]
-    warm_up = getattr(mod("bodies"), "warm_up", None)
-    if warm_up:
-        warm_up()
-
-    def run(path: Path) -> None:
-        raw = ingest(path, doc_id=path.name)
-        doc = segment(raw.doc_id, normalize(raw.raw))
-        out = {}
-        for key, find in finders:
-            found = find(doc)
-            if key == "targets":
-                out["targets"] = [r.to_dict() for r in found[0]]
-                out["results"] = [r.to_dict() for r in found[1]]
-            else:
-                out[key] = [r.to_dict() for r in found]
-        for rec in out["citations"]:
-            rec["context"] = context_of(doc.raw, rec["start"], rec["end"])
-        bounded = {k: out[k] for k in ("assignments", "targets")}
-        for rec, found_links in zip(out["deadlines"], links.link_deadlines(out["deadlines"], bounded)):
-            rec["bounds"] = found_links
-        doc.metadata.to_dict()
-        [s.to_dict() for s in doc.sections]
-        [t.to_dict() for t in doc.tables]
-
-    return run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         export_old(args.ref, Path(tmp))
         sys.path.insert(0, tmp)
         prepare_worker()  # the GC settings of a worker
-        versions = {"old": chain("extractors_old"), "new": chain("extractors")}
+        from pipeline.analyse import analyse
+
+        versions = {"old": importlib.import_module("analyse_old").analyse, "new": analyse}
+        for run in versions.values():
+            run(files[0])  # what each version builds once per process (the gazetteer's pattern…), as a worker does
         clock = time.process_time
         seconds = {name: [0.0] * args.rounds for name in versions}
         for r in range(args.rounds):
@@ -108,8 +78,10 @@ def main(argv: list[str] | None = None) -> int:
                 order = ("old", "new") if (i + r) % 2 == 0 else ("new", "old")
                 for name in order:
                     t = clock()
-                    versions[name](path)
+                    result = versions[name](path)
                     seconds[name][r] += clock() - t
+                    if result["status"] != "ok":  # a version that fails fast would look fast
+                        sys.exit(f"{name} version: {path.name}: {result['error']}")
     mib = sum(f.stat().st_size for f in files) / 2**20
     for name in ("old", "new"):
         per_round = seconds[name]
