@@ -20,22 +20,65 @@ _FLAT_TYPES = frozenset(_SCALARS)
 
 
 def _plain(value: Any) -> Any:
+    cls = type(value)
+    as_dict = _AS_DICT.get(cls)
+    if as_dict is not None:  # a record of a class met before: its to_dict, without the checks below
+        return as_dict(value)
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, Record):
-        return value.to_dict()
+        return _as_dict(cls)(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (list, tuple)):
         if _FLAT_TYPES.issuperset(map(type, value)):  # ("tỉnh", "xã"), (): a copy, no call per item
             return list(value)
-        return [_plain(v) for v in value]
+        return records_to_dicts(value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
 
 
+def records_to_dicts(values: list[Any] | tuple[Any, ...]) -> list[Any]:
+    """``[_plain(v) for v in values]``: an extractor's records (or a table's cells) as dicts.
+
+    The items of such a list are nearly always records of one class: the class's
+    ``to_dict`` is looked up once, and called straight for each item of that
+    class (an item of another type goes through ``_plain``).
+    """
+    if not values:
+        return []
+    cls = type(values[0])
+    as_dict = _AS_DICT.get(cls)
+    if as_dict is None:
+        if not (isinstance(values[0], Record) and not isinstance(values[0], _SCALARS)):
+            return [_plain(v) for v in values]
+        as_dict = _as_dict(cls)
+    return [as_dict(v) if type(v) is cls else _plain(v) for v in values]
+
+
+# What ``_plain`` calls for a record of each class met so far: the class's own
+# ``to_dict`` (``Deadline`` renames a key), or the compiled one (below).
+_AS_DICT: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _as_dict(cls: type) -> Callable[[Any], dict[str, Any]]:
+    fn = _AS_DICT.get(cls)
+    if fn is None:
+        own = cls.to_dict
+        fn = _AS_DICT[cls] = _compiled_to_dict(cls) if own is Record.to_dict else own
+    return fn
+
+
 _TO_DICT: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _compiled_to_dict(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """The compiled ``to_dict`` of ``cls`` (made on first use)."""
+    fn = _TO_DICT.get(cls)
+    if fn is None:
+        fn = _TO_DICT[cls] = _compile_to_dict(cls)
+    return fn
 
 
 def _compile_to_dict(cls: type) -> Callable[[Any], dict[str, Any]]:
@@ -77,7 +120,7 @@ class Record:
     def to_dict(self) -> dict[str, Any]:
         fn = _TO_DICT.get(type(self))
         if fn is None:
-            fn = _TO_DICT[type(self)] = _compile_to_dict(type(self))
+            fn = _compiled_to_dict(type(self))
         return fn(self)
 
 

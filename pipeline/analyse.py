@@ -16,6 +16,7 @@ from extractors.document import Document
 from extractors.errors import VnPolicyError
 from extractors.ingest import MAX_BYTES, RawDocument, ingest
 from extractors.normalize import DEFAULT_STEPS, normalize
+from extractors.records import records_to_dicts
 from extractors.segment import segment
 
 PIPELINE_VERSION = "0.1.0"
@@ -77,10 +78,10 @@ def extract_records(doc: Document, timings: dict[str, float] | None = None) -> d
         found = fn(doc)
         if key == "targets":
             targets, results = found
-            out["targets"] = [r.to_dict() for r in targets]
-            out["results"] = [r.to_dict() for r in results]
+            out["targets"] = records_to_dicts(targets)
+            out["results"] = records_to_dicts(results)
         else:
-            out[key] = [r.to_dict() for r in found]
+            out[key] = records_to_dicts(found)
         if timings is not None:
             timings[key] = _clock() - t
     t = _clock()
@@ -117,9 +118,9 @@ def document_json(raw: RawDocument, doc: Document, records: dict[str, list[dict]
             "chars": len(raw.raw),
         },
         "metadata": doc.metadata.to_dict(),
-        "sections": [s.to_dict() for s in doc.sections],
+        "sections": records_to_dicts(doc.sections),
         "tables": [_table_dict(t) for t in doc.tables],
-        "footnotes": [f.to_dict() for f in doc.footnotes],
+        "footnotes": records_to_dicts(doc.footnotes),
         # suspected OCR slips the normalisation repaired: raw[start:end] == text became new
         "normalization_changes": [{"step": c.step, "start": c.start, "end": c.end, "text": raw.raw[c.start:c.end],
                                    "new": c.new} for c in doc.norm.changes],

@@ -177,6 +177,19 @@ def test_compiled_to_dict_agrees_with_the_generic_one(record):
     assert_agrees(record)
 
 
+def reference_list(values) -> list:
+    """What ``records_to_dicts`` stands for: each item as ``to_dict`` (a record) or ``_plain`` makes it."""
+    return [v.to_dict() if isinstance(v, Record) and not isinstance(v, R._SCALARS) else reference_plain(v)
+            for v in values]
+
+
+@MANY
+@given(st.lists(st.one_of(RECORDS, values(1)), max_size=5) | st.lists(RECORDS, max_size=5).map(tuple))
+def test_records_to_dicts_agrees_with_a_call_per_item(items):
+    """Lists of records of one class, of several, with scalars and containers among them."""
+    assert same(R.records_to_dicts(items), reference_list(items))
+
+
 # ---------------------------------------------------------------- the rows
 
 EV = Evidence(3, 9, "Số 62")
@@ -240,3 +253,28 @@ def test_every_record_of_the_corpus(path):
     assert records
     for record in records:
         assert_agrees(record)
+
+
+# ---------------------------------------------------------------- records_to_dicts
+
+DEADLINE = Deadline("d", "Quý IV/2030", 0, 11, "quarter", "2030-Q4", "2030-10-01", "2030-12-31")
+
+
+@pytest.mark.parametrize("items", [
+    [],
+    (),
+    [EV, EV],
+    [EV, Leaf(1), EV],  # another class after the first: its own to_dict
+    [DEADLINE, DEADLINE],  # a class with its own to_dict keeps it ("from_" becomes "from")
+    [EV, DEADLINE],
+    ["a", EV, None],  # the first item no record
+    [Tag("x"), EV],
+    [Status.FOUND, EV],  # a str enum stays itself
+], ids=["empty", "empty tuple", "one class", "two classes", "override", "override second", "scalar first",
+        "str subclass first", "enum first"])
+def test_records_to_dicts_rows(items):
+    got = R.records_to_dicts(items)
+    assert same(got, reference_list(items))
+    assert type(got) is list
+    if DEADLINE in items:
+        assert got[items.index(DEADLINE)]["from"] == "2030-10-01" and "from_" not in got[items.index(DEADLINE)]
