@@ -1,5 +1,10 @@
 # Quick start: `make run` (install + full pipeline on the bundled corpus), `make test`.
-PYTHON ?= python3
+# The interpreter the virtual environment is made from (`make PYTHON=/path/to/python3.12 …`
+# to choose).  A Linux distribution's own python3 is compiled with profile-guided
+# optimisation; one built by pyenv or from source is not unless asked for, and runs
+# the per-document stages ~12 % slower (benchmarks/README.md).  So /usr/bin/python3 is
+# taken when it is 3.11 or later and can make a venv; otherwise the python3 on PATH.
+PYTHON ?= $(firstword $(foreach p,/usr/bin/python3,$(if $(shell $(p) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo ok),$(p))) python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -41,7 +41,8 @@ def export_old(ref: str, into: Path) -> None:
     data = subprocess.run(["git", "archive", ref, "extractors", "pipeline/analyse.py"], cwd=ROOT,
                           capture_output=True, check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
+        # the "data" filter (Python 3.11.4 on) where there is one; the archive is our own repository's
+        tar.extractall(into, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     (into / "extractors").rename(into / "extractors_old")
     (into / "pipeline" / "analyse.py").rename(into / "analyse_old.py")
     for py in (into / "analyse_old.py", *(into / "extractors_old").rglob("*.py")):
