@@ -589,24 +589,39 @@ class _Point:
     hi: date
 
 
+_GROUP_NUMBERS: dict[Any, dict[str, int]] = {}  # pattern → its group numbers by name
+
+
+def _group_numbers(pattern: regex.Pattern) -> dict[str, int]:
+    """``pattern.groupindex``, made once per pattern (RE_TIME and the RE_TIME_BARE ones).
+
+    The regex module resolves ``m.group(name)`` (and ``captures``, ``start``…)
+    through a fresh copy of the pattern's groupindex on every call, ~100
+    names for RE_TIME: ~4x the cost of ``m.group(number)``, and a document
+    asks for some 300 groups.  ``m.group(numbers[name])`` is the same group
+    (a name used twice in a pattern names one group).
+    """
+    numbers = _GROUP_NUMBERS.get(pattern)
+    if numbers is None:
+        numbers = _GROUP_NUMBERS[pattern] = dict(pattern.groupindex)
+    return numbers
+
+
 class _Groups:
     """``m.groupdict()`` costs more than a whole parse (~100 groups): look up lazily."""
 
-    __slots__ = ("m", "names")
-    _names: dict[Any, frozenset[str]] = {}  # pattern → group names (m.re.groupindex copies a dict)
+    __slots__ = ("group", "numbers")
 
     def __init__(self, m: regex.Match):
-        self.m = m
-        names = self._names.get(m.re)
-        if names is None:
-            names = self._names[m.re] = frozenset(m.re.groupindex)
-        self.names = names
+        self.group, self.numbers = m.group, _group_numbers(m.re)
 
     def get(self, k: str):
-        return self.m.group(k) if k in self.names else None
+        """The group ``k``, None when it took no part or the pattern lacks it."""
+        n = self.numbers.get(k)
+        return self.group(n) if n is not None else None
 
     def __getitem__(self, k: str):
-        return self.m.group(k)
+        return self.group(self.numbers[k])
 
 
 def _squash(s: str) -> str:
@@ -665,10 +680,10 @@ class _Cand:
     strong: bool = False  # an explicit deadline cue ("trước ngày", "hoàn thành") survives a citation scope
 
 
-def _cue(m: regex.Match) -> tuple[str, str]:
+def _cue(m: regex.Match, n: dict[str, int]) -> tuple[str, str]:
     for k in ("by", "from", "in"):
-        if m.group(k):
-            return k, m.group(k).lower()
+        if m.group(n[k]):
+            return k, m.group(n[k]).lower()
     return "", ""
 
 
@@ -699,103 +714,104 @@ def _collapse_anchors(freq: str, months: list[int], days: list[int | None]) -> s
 
 def _parse(m: regex.Match) -> list[_Cand]:
     s, e = m.span()
+    n = _group_numbers(m.re)  # groups are asked by number (see _group_numbers)
+    g = m.group
     if m.re is not RE_TIME:  # a RE_TIME_BARE pattern (see _time_at): no range, no cue
         cue, cue_text = "", ""
-    elif m.group("range"):
+    elif g(n["range"]):
         a, b = _point_from(m, "ra"), _point_from(m, "rb")
         if not a or not b or b.hi < a.lo:
             return []
         return [_Cand(s, e, "period", f"{a.value}/{b.value}", a.lo, b.hi, "from", cue="from", branch="range")]
     else:
-        cue, cue_text = _cue(m)
+        cue, cue_text = _cue(m, n)
     # m.lastgroup is usually the branch (the cue's groups come before it);
     # checked, it saves looking up every branch name.  When a group inside
     # the branch is reported instead (ulist, am, ypb…), scan the names the
     # pattern has.
     branch = m.lastgroup
-    if branch not in BRANCH_NAMES or m.group(branch) is None:
+    if branch not in BRANCH_NAMES or g(n[branch]) is None:
         groups = _Groups(m)
-        branch = next(n for n, _, _ in BRANCHES if groups.get(n) is not None)
+        branch = next(name for name, _, _ in BRANCHES if groups.get(name) is not None)
     elif m.re is not RE_TIME:
         branch = RE_TIME_NAMES[branch]
     if cue:
         # by/from cues are part of the surface ("trước ngày 20/12/2025"); in-cues are not
-        s = s if cue in ("by", "from") else m.start(branch)
+        s = s if cue in ("by", "from") else m.start(n[branch])
         mod = cue if cue in ("by", "from") else "in"
         strong = cue == "by" and cue_text.split()[0] in ("trước", "chậm", "hoàn", "xong", "không")
     else:  # the match is the branch
         mod, strong = "in", False
     c = dict(cue=cue, branch=branch, modifier=mod, strong=strong)
-    g = m.group
     try:
         if branch == "rec":
-            return _parse_rec(m, s, e, c)
+            return _parse_rec(m, n, s, e, c)
         if branch == "anchored":
-            days, months = [int(x) for x in m.captures("ad")], [int(x) for x in m.captures("am")]
+            days, months = [int(x) for x in m.captures(n["ad"])], [int(x) for x in m.captures(n["am"])]
             for d, mo in zip(days, months):
                 date(2000, mo, d)  # validates (2000 is a leap year)
             anchors = tuple(f"--{mo:02d}-{d:02d}" for d, mo in zip(days, months))
             freq = _collapse_anchors("yearly", months, days)
             return [_Cand(s, e, "recurrence", freq, recurrence=freq, anchors=anchors, **c)]
         if branch == "monthday":
-            d = int(g("mdd"))
+            d = int(g(n["mdd"]))
             if not 1 <= d <= 31:
                 return []
             return [_Cand(s, e, "recurrence", "monthly", recurrence="monthly", anchors=(f"---{d:02d}",), **c)]
         if branch == "monthrec":
-            months = [int(x) for x in m.captures("rm")]
+            months = [int(x) for x in m.captures(n["rm"])]
             if not all(1 <= x <= 12 for x in months):
                 return []
             freq = _collapse_anchors("yearly", months, [1] * len(months))
             return [_Cand(s, e, "recurrence", freq, recurrence=freq, anchors=tuple(f"--{x:02d}" for x in months), **c)]
         if branch == "daymonth":
-            d, mo = int(g("xd")), int(g("xm"))
+            d, mo = int(g(n["xd"])), int(g(n["xm"]))
             date(2000, mo, d)
             return [_Cand(s, e, "date", f"--{mo:02d}-{d:02d}", **c)]
         if branch in ("date", "month", "quarter", "half", "year"):
             p = _point_from(m, "")
             if p is None:
                 if branch == "half":  # no year: value without interval
-                    h = 1 if g("h").lower() == "đầu" else 2
+                    h = 1 if g(n["h"]).lower() == "đầu" else 2
                     return [_Cand(s, e, "half", f"H{h}", **c)]
                 return []
             return [_Cand(s, e, branch, p.value, p.lo, p.hi, **c)]
         if branch == "bareyear":
-            y = int(g("ybare"))
+            y = int(g(n["ybare"]))
             return [_Cand(s, e, "year", str(y), date(y, 1, 1), date(y, 12, 31), **c)]
         if branch == "qlist":
-            y = int(g("yql"))
-            qs = sorted(ROMAN[q.lower()] for q in m.captures("ql"))
+            y = int(g(n["yql"]))
+            qs = sorted(ROMAN[q.lower()] for q in m.captures(n["ql"]))
             a, b = qs[0], qs[-1]
             return [_Cand(s, e, "period", f"{y}-Q{a}/{y}-Q{b}", date(y, 3 * a - 2, 1), _month_end(y, 3 * b), **c)]
         if branch == "period":
-            a, b = int(g("ypa")), int(g("ypb"))
+            a, b = int(g(n["ypa"])), int(g(n["ypb"]))
             if b <= a:
                 return []
-            noun = _squash((g("noun") or ""))
+            noun = _squash((g(n["noun"]) or ""))
             return [_Cand(s, e, "period", f"{a}/{b}", date(a, 1, 1), date(b, 12, 31), noun=noun, **c)]
         if branch == "milestone":
-            y = int(g("yms"))
-            label = _squash(g("ml"))
+            y = int(g(n["yms"]))
+            label = _squash(g(n["ml"]))
             return [_Cand(s, e, "milestone", f"{label} {y}", date(y, 1, 1), date(y, 12, 31), label=label, **c)]
         if branch == "position":
-            return _positions(m, c)
+            return _positions(m, n, c)
         if branch == "dkrec":
-            freqs = _freqs_of_units(g("ulist"))
+            freqs = _freqs_of_units(g(n["ulist"]))
             if not freqs:
                 return []
             v = ";".join(freqs)
             return [_Cand(s, e, "recurrence", v, recurrence=v, **c)]
         if branch == "times":
-            if g("tn"):
-                n = {"một": 1, "hai": 2}.get(g("tn").lower()) or int(g("tn"))
-                months = MONTHS_PER.get(WORD_FREQ[g("tu").lower()], 0)
-                if not months or months % n:
+            if g(n["tn"]):
+                times = {"một": 1, "hai": 2}.get(g(n["tn"]).lower()) or int(g(n["tn"]))
+                months = MONTHS_PER.get(WORD_FREQ[g(n["tu"]).lower()], 0)
+                if not months or months % times:
                     return []
-                every = months // n
+                every = months // times
             else:
-                n, unit = int(g("ln")), g("lu").lower()
-                every = n * {"tháng": 1, "quý": 3, "năm": 12}.get(unit, 0)
+                count, unit = int(g(n["ln"])), g(n["lu"]).lower()
+                every = count * {"tháng": 1, "quý": 3, "năm": 12}.get(unit, 0)
             freq = {12: "yearly", 6: "semiannual", 3: "quarterly", 1: "monthly"}.get(every)
             if not freq:
                 return []
@@ -805,18 +821,21 @@ def _parse(m: regex.Match) -> list[_Cand]:
     return []
 
 
-def _parse_rec(m: regex.Match, s: int, e: int, c: dict) -> list[_Cand]:
-    """ "hằng quý, tháng", "hằng năm, trước ngày 15/12": one recurrence (the commonest branch)."""
+def _parse_rec(m: regex.Match, n: dict[str, int], s: int, e: int, c: dict) -> list[_Cand]:
+    """ "hằng quý, tháng", "hằng năm, trước ngày 15/12": one recurrence (the commonest branch).
+
+    ``n``: the group numbers of ``m``'s pattern.
+    """
     g = m.group
-    rword = g("rword")
+    rword = g(n["rword"])
     word = _squash(rword).split()[-1]
-    ulist = g("ulist")
+    ulist = g(n["ulist"])
     freqs = [WORD_FREQ[word]]
     if ulist:
         freqs += [f for f in _freqs_of_units(ulist) if f != WORD_FREQ[word]]
     anchors: tuple[str, ...] = ()
-    if freqs == ["yearly"] and m.captures("ad"):
-        days, months = [int(x) for x in m.captures("ad")], [int(x) for x in m.captures("am")]
+    if freqs == ["yearly"] and m.captures(n["ad"]):
+        days, months = [int(x) for x in m.captures(n["ad"])], [int(x) for x in m.captures(n["am"])]
         for d, mo in zip(days, months):
             date(2000, mo, d)
         anchors = tuple(f"--{mo:02d}-{d:02d}" for d, mo in zip(days, months))
@@ -827,21 +846,21 @@ def _parse_rec(m: regex.Match, s: int, e: int, c: dict) -> list[_Cand]:
     return [_Cand(s, e, "recurrence", v, recurrence=v, anchors=anchors, **c)]
 
 
-def _positions(m: regex.Match, c: dict) -> list[_Cand]:
+def _positions(m: regex.Match, n: dict[str, int], c: dict) -> list[_Cand]:
     """ "Giữa nhiệm kỳ và cuối giai đoạn 2025-2030": one milestone per position.
 
     The label (sơ kết / tổng kết) and, when absent here, the period are filled
     in by :func:`_finish_positions` from the sentence and the document.
     """
-    spans = m.spans("pos")
-    nouns = [_squash(n) for n in m.captures("pnoun")]
-    a = int(m.group("ypa")) if m.group("ypa") else None
-    b = int(m.group("ypb")) if m.group("ypb") else None
+    spans = m.spans(n["pos"])
+    nouns = [_squash(x) for x in m.captures(n["pnoun"])]
+    a = int(m.group(n["ypa"])) if m.group(n["ypa"]) else None
+    b = int(m.group(n["ypb"])) if m.group(n["ypb"]) else None
     out = []
-    for i, ((ps, _), pos) in enumerate(zip(spans, m.captures("pos"))):
+    for i, ((ps, _), pos) in enumerate(zip(spans, m.captures(n["pos"]))):
         end = spans[i + 1][0] if i + 1 < len(spans) else m.end()
         # the surface of a non-final item stops after its noun
-        end = m.spans("pnoun")[i][1] if i + 1 < len(spans) else end
+        end = m.spans(n["pnoun"])[i][1] if i + 1 < len(spans) else end
         start = m.start() if i == 0 and c["cue"] in ("by", "from") else ps
         out.append(_Cand(start, end, "milestone", "", noun=f"{pos.lower()} {nouns[i]}",
                          lo=date(a, 1, 1) if a else None, hi=date(b, 12, 31) if b else None, **c))
@@ -1030,8 +1049,12 @@ def _uncued_day_date(m: regex.Match, text: str) -> bool:
     not be parsed.  Such a match comes from the bare pattern for "n" (no cue
     word starts with "n") and starts with its date branch.
     """
-    return (m.re is RE_TIME_BARE["n"] and m.group("date") is not None
+    return (m.re is _BARE_N and m.group(_BARE_N_DATE) is not None
             and text[m.start() : m.start() + 4].lower() == "ngày")
+
+
+_BARE_N = RE_TIME_BARE["n"]
+_BARE_N_DATE = _BARE_N.groupindex["date"]  # its date branch, by number (see _group_numbers)
 
 
 class _PastSections:

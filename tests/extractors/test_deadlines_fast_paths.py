@@ -15,7 +15,9 @@ what the reference finds so that no row is vacuous), and every document of
 * ``_word_starts(low, a, b)``     == starts of ``RE_WORD_START.finditer(low, a, b)``;
 * ``_citation_starts(text)``      == starts of ``RE_CITATION_TRIGGER.finditer(text)``,
   and ``_citations(text)``        == ``RE_CITATION.finditer(text)``;
-* ``_stops(text)``                == starts of ``RE_STOP.finditer(text)``.
+* ``_stops(text)``                == starts of ``RE_STOP.finditer(text)``;
+* ``m.group(_group_numbers(m.re)[name])`` == ``m.group(name)`` (and captures, spans) for
+  every group of the lexer's patterns.
 
 Examples are derandomised; the file runs in a few seconds.
 """
@@ -174,6 +176,31 @@ def test_scans_are_their_references(text):
     check_all(text)
 
 
+def groups_by_name(m) -> dict:
+    """Every group of a match, asked by name (the reference)."""
+    return {k: (m.group(k), m.captures(k), m.spans(k)) for k in m.re.groupindex}
+
+
+def groups_by_number(m) -> dict:
+    """Every group of a match, asked by the number _group_numbers gives its name."""
+    n = D._group_numbers(m.re)
+    return {k: (m.group(i), m.captures(i), m.spans(i)) for k, i in n.items()}
+
+
+def check_group_numbers(text: str) -> None:
+    low = lowered(text)
+    for s in range(len(text)):
+        for m in (D.RE_TIME.match(text, s), D._time_at(text, low, s)):
+            if m is not None:
+                assert groups_by_number(m) == groups_by_name(m), (text, s)
+
+
+@MANY
+@given(texts())
+def test_groups_by_number_are_groups_by_name(text):
+    check_group_numbers(text)
+
+
 # ---------------------------------------------------------------- rows
 
 # (text, first RE_TIME match tried at every position, its branch); None: must not match
@@ -214,6 +241,7 @@ def ref_first_time(text: str):
 @pytest.mark.parametrize("text, want, branch", TIME_ROWS)
 def test_time_rows(text, want, branch):
     check_time_at(text)
+    check_group_numbers(text)
     assert start_ok_violations(text) == []
     assert digit_start_violations(text) == []
     m = ref_first_time(text)
@@ -276,6 +304,13 @@ def test_corpus_time_at_at_fast_path_starts(path):
         ch = low[s]
         if (ch in D.TESTED_FIRST_LETTERS or ch.isdigit()) and not D.RE_START_OK.match(low, s):
             assert D.RE_TIME.match(text, s) is None, (s, text[s:s + 40])
+
+
+@pytest.mark.parametrize("pattern", [D.RE_TIME, *dict.fromkeys(D.RE_TIME_BARE.values())])
+def test_group_numbers_are_the_groupindex(pattern):
+    # names used twice in a branch ("pos", "ql", "rm", "ad"…) name one group
+    assert D._group_numbers(pattern) == dict(pattern.groupindex)
+    assert D._group_numbers(pattern) is D._group_numbers(pattern)  # made once
 
 
 # ---------------------------------------------------------------- records made slot by slot
