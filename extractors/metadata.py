@@ -52,7 +52,13 @@ RE_SELF_REF = regex.compile(
     rf"kèm theo\s+(?P<kind>(?i:{_kind_alternation()}))\s+(?:số\s*:?\s*)?(?P<sym>{SYMBOL})"
     rf"(?:\s*,?\s*(?:{DATE_NUM.replace('?P<', '?P<s')}|{DATE_WORDS.replace('?P<', '?P<w')}))?",
 )
-RE_PERIOD = regex.compile(r"(?i:giai\s+đoạn|thời kỳ|nhiệm kỳ)?\s*(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})")
+PERIOD_WORDS = r"(?i:giai\s+đoạn|thời kỳ|nhiệm kỳ)"
+PERIOD_YEARS = r"(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})"
+RE_PERIOD = regex.compile(rf"{PERIOD_WORDS}?\s*{PERIOD_YEARS}")
+# The two years of RE_PERIOD alone, and what may lead up to them, read backwards
+# from the years (see _head_periods).
+RE_PERIOD_YEARS = regex.compile(PERIOD_YEARS)
+RE_PERIOD_LEAD = regex.compile(rf"(?r){PERIOD_WORDS}?\s*")
 RE_IMPLEMENTATION = regex.compile(
     r"(?i:thời gian (?:triển khai )?thực hiện)\s*:?[^\n]{0,60}?(?P<a>(?:19|20)\d{2})[^\n]{0,60}?(?P<b>(?:19|20)\d{2})"
 )
@@ -60,7 +66,13 @@ RE_TITLE_YEAR = regex.compile(r"(?<!tháng\s+\d{1,2}\s+)(?i:năm)\s+(?P<a>(?:19|
 RE_PERIOD_PHRASE = regex.compile(r"(?i:giai\s+đoạn)\s*(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})")
 RE_SIGNATURE = regex.compile(r"(?:^|[ \t])(?:T/M|TM\.|T\.M\.)[ \t]*(?P<body>\p{Lu}[\p{Lu} ]{2,60}(?:\n[\p{Lu} ]{2,30}(?=\n))?)", regex.M)
 RE_RECIPIENTS = regex.compile(r"^[ \t]*Nơi nh[ậâ]n\s*:?", regex.M)
-RE_RECIPIENT_ITEM = regex.compile(r"^[ \t]*[-–+•][ \t]*(?P<item>.+?)[ \t]*$", regex.M)  # "- Như trên;"
+# "- Như trên;": the item is the rest of the line without the blanks around it.  Written
+# ``(?P<item>.+?)[ \t]*$`` (the shortest rest that only blanks follow), the pattern
+# tried the end of the line after every character of a long item; the greedy form
+# ends the item at the last character that is not a blank, which is the same place
+# (or takes the one blank left, when only blanks follow the dash, as the lazy form
+# did).  tests/extractors/test_metadata_fast_paths.py compares the two.
+RE_RECIPIENT_ITEM = regex.compile(r"^[ \t]*[-–+•][ \t]*(?P<item>.*[^ \t\n]|[ \t])[ \t]*$", regex.M)
 RE_NOT_A_NAME = regex.compile(r"(?i)nơi nhận|lưu")  # "Lưu VT" after a signature is no signer
 RE_CUA_LINE = regex.compile(r"(?i:của)\s")  # "CỦA BAN THƯỜNG VỤ TỈNH ỦY" in a title block names the issuer
 RE_CUA_PREFIX = regex.compile(r"(?i)^của\s+")
@@ -239,10 +251,29 @@ def _sentence_case(s: str) -> str:
     return out
 
 
+def _head_periods(text: str, end: int):
+    """What ``RE_PERIOD.finditer(text, 0, end)`` yields, the scan started where the first can.
+
+    RE_PERIOD tried at every position of the header costs more than the rest
+    of the metadata; the two years alone (RE_PERIOD_YEARS, which open with a
+    digit) are found many times faster.  Every match of RE_PERIOD holds the
+    years, and only the period words and blanks can come before them in it:
+    none of those is a digit, so no match starts before the lead of the
+    first years found, ``y``.  That lead (the words, if they end where the
+    blanks before ``y`` start, and those blanks) is RE_PERIOD_LEAD matched
+    backwards from ``y``; the scan from its start finds what the scan from
+    0 finds, since no match is skipped.
+    """
+    years = RE_PERIOD_YEARS.search(text, 0, end)
+    if years is None:
+        return ()
+    return RE_PERIOD.finditer(text, RE_PERIOD_LEAD.match(text, 0, years.start()).start(), end)
+
+
 def _period(norm: Normalized, title: Field, doc_date: Field) -> tuple[Field, Field]:
     text = norm.text
     if title.status is Status.FOUND:
-        for m in RE_PERIOD.finditer(text, 0, min(len(text), HEADER_CHARS)):
+        for m in _head_periods(text, min(len(text), HEADER_CHARS)):
             if title.evidence and title.evidence.start <= norm.raw_span(*m.span())[0] <= title.evidence.end:
                 return (_field(norm, *m.span(), int(m.group("a")), "title"), _field(norm, *m.span(), int(m.group("b")), "title"))
         for m in RE_TITLE_YEAR.finditer(title.value or ""):
@@ -260,8 +291,15 @@ def _period(norm: Normalized, title: Field, doc_date: Field) -> tuple[Field, Fie
     return missing, missing
 
 
+# Every match of RE_SIGNATURE opens with one of these, or with the blank just before one.
+SIGNATURE_WORDS = ("T/M", "TM.", "T.M.")
+
+
 def _signature(norm: Normalized):
-    sigs = list(RE_SIGNATURE.finditer(norm.text))
+    text = norm.text
+    # the pattern is tried only at those places (see normalize.finditer_at), not at every position
+    candidates = [p for w in SIGNATURE_WORDS for i in positions(text, w) for p in (i - 1, i) if p >= 0]
+    sigs = list(finditer_at(RE_SIGNATURE, text, candidates))
     return sigs[-1] if sigs else None
 
 
