@@ -81,14 +81,53 @@ RE_PERSON = regex.compile(r"^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,
 RE_PROVINCE_MENTION = regex.compile(r"(?:\b(?:tỉnh|TỈNH|Tỉnh|thành phố|THÀNH PHỐ|Thành phố|TỈNH ỦY|Tỉnh ủy|TỈNH UỶ)\s+)(?P<name>\p{Lu}\p{L}*(?:\s+\p{Lu}\p{L}*){0,2})")
 RE_COMMUNE_MENTION = regex.compile(r"\b(?:xã|XÃ|Xã)\s+(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,2})")
 # Every match of the two patterns above starts with one of these words: they
-# are tried only where ``str.find`` sees one (see normalize.finditer_at),
-# which finds the same matches as a scan of the whole text, about twice as fast.
+# are tried only where one occurs (see normalize.finditer_at), which finds the
+# same matches as a scan of the whole text, about twice as fast.
 PROVINCE_WORDS = ("tỉnh", "TỈNH", "Tỉnh", "thành phố", "THÀNH PHỐ", "Thành phố")
 COMMUNE_WORDS = ("xã", "XÃ", "Xã")
 
 
 def _mentions(rx, text: str, words: tuple[str, ...]):
-    return finditer_at(rx, text, [i for w in words for i in positions(text, w)])
+    return finditer_at(rx, text, _word_positions(text, words))
+
+
+@lru_cache(maxsize=None)  # keyed by the few constant word lists above
+def _anchors(words: tuple[str, ...]) -> tuple[tuple[tuple[str, tuple[tuple[str, int], ...]], ...], tuple[str, ...]]:
+    """The words grouped by their last non-ASCII character, with its index in each
+    (``"ỉ": (("tỉnh", 1), ("Tỉnh", 1))``), and the words without one."""
+    groups: dict[str, list[tuple[str, int]]] = {}
+    plain = []
+    for w in words:
+        k = max((i for i, c in enumerate(w) if not c.isascii()), default=None)
+        if k is None:
+            plain.append(w)
+        else:
+            groups.setdefault(w[k], []).append((w, k))
+    return tuple((c, tuple(ws)) for c, ws in groups.items()), tuple(plain)
+
+
+def _word_positions(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where each of ``words`` occurs: ``[i for w in words for i in positions(text, w)]``,
+    in another order.
+
+    ``str.find`` of a word of several characters compares the word's last
+    character with every character of the text; a single character is found
+    with ``memchr``, several times faster.  So a word is looked for where its
+    last non-ASCII character occurs (the letter with a tone mark: "ỉ" of
+    "tỉnh", "ố" of "thành phố", "ã" of "xã"), found once for all the words
+    that share it, and checked there with ``startswith``; every occurrence of
+    the word holds that character at the same index, so none is missed.
+    """
+    groups, plain = _anchors(words)
+    out = [i for w in plain for i in positions(text, w)]
+    for c, ws in groups:
+        i = text.find(c)
+        while i >= 0:
+            for w, k in ws:
+                if i >= k and text.startswith(w, i - k):
+                    out.append(i - k)
+            i = text.find(c, i + 1)
+    return out
 NATIONAL_CODES = {"TW", "CP", "TTg", "QH", "MTTW", "BCT", "BBT", "UBTVQH"}
 
 # Signature bodies ("T/M BAN THƯỜNG VỤ") → issuer name, by level of the document.
@@ -291,15 +330,8 @@ def _period(norm: Normalized, title: Field, doc_date: Field) -> tuple[Field, Fie
     return missing, missing
 
 
-# Every match of RE_SIGNATURE opens with one of these, or with the blank just before one.
-SIGNATURE_WORDS = ("T/M", "TM.", "T.M.")
-
-
 def _signature(norm: Normalized):
-    text = norm.text
-    # the pattern is tried only at those places (see normalize.finditer_at), not at every position
-    candidates = [p for w in SIGNATURE_WORDS for i in positions(text, w) for p in (i - 1, i) if p >= 0]
-    sigs = list(finditer_at(RE_SIGNATURE, text, candidates))
+    sigs = list(RE_SIGNATURE.finditer(norm.text))
     return sigs[-1] if sigs else None
 
 
@@ -342,7 +374,7 @@ def _recipients(norm: Normalized) -> Field:
     text = norm.text
     m = None
     # the pattern only matches at the start of a line opening with "Nơi nh"
-    for m in finditer_at(RE_RECIPIENTS, text, line_starts(text, positions(text, "Nơi nh"))):
+    for m in finditer_at(RE_RECIPIENTS, text, line_starts(text, _word_positions(text, ("Nơi nh",)))):
         pass
     if not m:
         return Field.missing("no 'Nơi nhận' block")

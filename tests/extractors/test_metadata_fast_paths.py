@@ -9,7 +9,8 @@ reference finds so that no row is vacuous), and every document of
 * ``_head_periods(text, end)``  == ``RE_PERIOD.finditer(text, 0, end)`` (spans and years);
 * ``RE_RECIPIENT_ITEM``         == the lazy ``(?P<item>.+?)[ \\t]*$`` form it replaced
   (spans and items), on any text;
-* ``_signature(norm)``          == the last of ``RE_SIGNATURE.finditer(norm.text)``.
+* ``_word_positions(text, words)`` == ``positions(text, w)`` for each word, joined (in any order),
+  and so ``_mentions(rx, text, words)`` == ``rx.finditer(text)`` on the corpus.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from extractors import metadata as M  # noqa: E402
 from extractors.ingest import ingest  # noqa: E402
-from extractors.normalize import normalize  # noqa: E402
+from extractors.normalize import normalize, positions  # noqa: E402
 from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD  # noqa: E402
 
 BLANKS = " \t\n\xa0\r\x0b\x0c\x1c\x85\u2028\u3000"
@@ -31,7 +32,7 @@ MARKS = "0123456789\u0663\U0001d7ce-–+•/.:;,"
 
 
 def texts(pieces, max_pieces=12):
-    atom = st.one_of(st.sampled_from(pieces), st.text("ađoạnkỳAĐOẠNKỲgit" + ODD + BLANKS + MARKS, max_size=4),
+    atom = st.one_of(st.sampled_from(pieces), st.text("ađoạnkỳAĐOẠNKỲgitãố" + ODD + BLANKS + MARKS, max_size=4),
                      st.sampled_from(" " * 4 + "\t\n"))
     return st.lists(atom, max_size=max_pieces).map("".join)
 
@@ -116,41 +117,45 @@ def test_item_rows(text, items):
     assert [s[-1] for s in assert_items_agree(text)] == items
 
 
-# ---------------------------------------------------------------- _signature
+# ---------------------------------------------------------------- _word_positions
 
-SIGNATURE_PIECES = ("T/M", "TM.", "T.M.", "TM", "T/", "BAN THƯỜNG VỤ", "TỈNH ỦY", "CHỦ TỊCH", "T", "M", ".", "/",
-                    "\n", " ", "\t", "Nơi nhận", "A")
+WORD_LISTS = [M.PROVINCE_WORDS, M.COMMUNE_WORDS, ("Nơi nh",), ("ab", "b"), ("aa",), ("ãã", "xã", "ã"), ("ố", "phố", "x")]
+WORD_PIECES = M.PROVINCE_WORDS + M.COMMUNE_WORDS + ("Nơi nhận", "TỈNH ỦY", "tỈnh", "phố", "ố", "ã", "ợ", "Ợ", "x",
+                                                    "X", "ab", "aa", "b")
 
 
-def assert_signature_agrees(text):
-    norm = normalize(text)
-    sigs = list(M.RE_SIGNATURE.finditer(norm.text))
-    want = sigs[-1] if sigs else None
-    got = M._signature(norm)
-    assert (got and spans([got], "body")) == (want and spans([want], "body"))
+def reference_word_positions(text, words):
+    return [i for w in words for i in positions(text, w)]
+
+
+def assert_word_positions_agree(text, words):
+    want = sorted(reference_word_positions(text, words))
+    assert sorted(M._word_positions(text, words)) == want
     return want
 
 
 @MANY
-@given(texts(SIGNATURE_PIECES, max_pieces=16))
-def test_signatures_agree(text):
-    assert_signature_agrees(text)
+@given(texts(WORD_PIECES, max_pieces=16), st.sampled_from(WORD_LISTS))
+def test_word_positions_agree(text, words):
+    assert_word_positions_agree(text, words)
 
 
-SIGNATURE_ROWS = [
-    ("T/M BAN THƯỜNG VỤ\nBÍ THƯ\n", "BAN THƯỜNG VỤ\nBÍ THƯ"),
-    ("x\n  TM. ỦY BAN NHÂN DÂN", "ỦY BAN NHÂN DÂN"),
-    ("a T.M. TỈNH ỦY và T/M ĐẢNG ỦY", "ĐẢNG ỦY"),  # the last one
-    ("xT/M BAN", None),  # must not match: no blank or line start before
-    ("T/M ban thường vụ", None),  # must not match: not upper case
-    ("TM BAN", None),  # must not match: no dot
+WORD_ROWS = [
+    ("tỉnh Tuyên Quang, TỈNH ỦY, Tỉnh ủy", M.PROVINCE_WORDS, [0, 18, 27]),
+    ("thành phố Cần Thơ và THÀNH PHỐ", M.PROVINCE_WORDS, [0, 21]),
+    ("xã Kẻ Sặt; Xã, XÃ", M.COMMUNE_WORDS, [0, 11, 15]),
+    ("Nơi nhận:", ("Nơi nh",), [0]),
+    ("xxã", ("ãã", "xã", "ã"), [1, 2]),
+    ("aaa", ("aa",), [0, 1]),
+    ("ããã", ("ãã", "ã"), [0, 0, 1, 1, 2]),  # anchors side by side  # overlapping, no anchor: the plain search
+    ("tỈnh, đã, hợp, phố", M.PROVINCE_WORDS + M.COMMUNE_WORDS, []),  # must not match
+    ("", M.PROVINCE_WORDS, []),
 ]
 
 
-@pytest.mark.parametrize("text,body", SIGNATURE_ROWS)
-def test_signature_rows(text, body):
-    want = assert_signature_agrees(text)
-    assert (want.group("body") if want else None) == body
+@pytest.mark.parametrize("text,words,want", WORD_ROWS)
+def test_word_position_rows(text, words, want):
+    assert assert_word_positions_agree(text, words) == want
 
 
 # ---------------------------------------------------------------- the corpus
@@ -162,6 +167,7 @@ def test_corpus(path):
     assert_periods_agree(text, M.HEADER_CHARS)
     assert_periods_agree(text)
     assert_items_agree(text)
-    sigs = list(M.RE_SIGNATURE.finditer(text))
-    got = M._signature(norm)
-    assert (got.span() if got else None) == (sigs[-1].span() if sigs else None)
+    for words in WORD_LISTS:
+        assert_word_positions_agree(text, words)
+    for rx, words in ((M.RE_PROVINCE_MENTION, M.PROVINCE_WORDS), (M.RE_COMMUNE_MENTION, M.COMMUNE_WORDS)):
+        assert spans(M._mentions(rx, text, words), "name") == spans(rx.finditer(text), "name")
