@@ -91,15 +91,19 @@ def _mentions(rx, text: str, words: tuple[str, ...]):
     return finditer_at(rx, text, _word_positions(text, words))
 
 
+# Words up to this long are found through one of their characters (_word_positions).
+MAX_ANCHORED = 4
+
+
 @lru_cache(maxsize=None)  # keyed by the few constant word lists above
 def _anchors(words: tuple[str, ...]) -> tuple[tuple[tuple[str, tuple[tuple[str, int], ...]], ...], tuple[str, ...]]:
-    """The words grouped by their last non-ASCII character, with its index in each
-    (``"ỉ": (("tỉnh", 1), ("Tỉnh", 1))``), and the words without one."""
+    """The short words grouped by their last non-ASCII character, with its index in each
+    (``"ỉ": (("tỉnh", 1), ("Tỉnh", 1))``), and the other words."""
     groups: dict[str, list[tuple[str, int]]] = {}
     plain = []
     for w in words:
         k = max((i for i, c in enumerate(w) if not c.isascii()), default=None)
-        if k is None:
+        if k is None or len(w) > MAX_ANCHORED:
             plain.append(w)
         else:
             groups.setdefault(w[k], []).append((w, k))
@@ -111,12 +115,15 @@ def _word_positions(text: str, words: tuple[str, ...]) -> list[int]:
     in another order.
 
     ``str.find`` of a word of several characters compares the word's last
-    character with every character of the text; a single character is found
-    with ``memchr``, several times faster.  So a word is looked for where its
-    last non-ASCII character occurs (the letter with a tone mark: "ỉ" of
-    "tỉnh", "ố" of "thành phố", "ã" of "xã"), found once for all the words
-    that share it, and checked there with ``startswith``; every occurrence of
-    the word holds that character at the same index, so none is missed.
+    character with the text's, skipping at most the word's length plus one
+    on a mismatch: a short word ("xã", "tỉnh") costs it most of a character
+    of the text each.  A single character is found with ``memchr``, many
+    times faster, so a short word is looked for where its last non-ASCII
+    character occurs (the letter with a tone mark: "ỉ" of "tỉnh", "ã" of
+    "xã"), found once for all the words that share it, and checked there with
+    ``startswith``; every occurrence of the word holds that character at the
+    same index, so none is missed.  (A longer word is found faster by
+    ``str.find`` than through a letter as common as "ố" of "thành phố".)
     """
     groups, plain = _anchors(words)
     out = [i for w in plain for i in positions(text, w)]
@@ -128,6 +135,8 @@ def _word_positions(text: str, words: tuple[str, ...]) -> list[int]:
                     out.append(i - k)
             i = text.find(c, i + 1)
     return out
+
+
 NATIONAL_CODES = {"TW", "CP", "TTg", "QH", "MTTW", "BCT", "BBT", "UBTVQH"}
 
 # Signature bodies ("T/M BAN THƯỜNG VỤ") → issuer name, by level of the document.
@@ -374,7 +383,7 @@ def _recipients(norm: Normalized) -> Field:
     text = norm.text
     m = None
     # the pattern only matches at the start of a line opening with "Nơi nh"
-    for m in finditer_at(RE_RECIPIENTS, text, line_starts(text, _word_positions(text, ("Nơi nh",)))):
+    for m in finditer_at(RE_RECIPIENTS, text, line_starts(text, positions(text, "Nơi nh"))):
         pass
     if not m:
         return Field.missing("no 'Nơi nhận' block")
