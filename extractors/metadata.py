@@ -300,22 +300,28 @@ def _sentence_case(s: str) -> str:
 
 
 def _head_periods(text: str, end: int):
-    """What ``RE_PERIOD.finditer(text, 0, end)`` yields, the scan started where the first can.
+    """What ``RE_PERIOD.finditer(text, 0, end)`` yields, each scan started where a match can.
 
     RE_PERIOD tried at every position of the header costs more than the rest
     of the metadata; the two years alone (RE_PERIOD_YEARS, which open with a
     digit) are found many times faster.  Every match of RE_PERIOD holds the
     years, and only the period words and blanks can come before them in it:
-    none of those is a digit, so no match starts before the lead of the
-    first years found, ``y``.  That lead (the words, if they end where the
-    blanks before ``y`` start, and those blanks) is RE_PERIOD_LEAD matched
-    backwards from ``y``; the scan from its start finds what the scan from
-    0 finds, since no match is skipped.
+    none of those is a digit, so the next match cannot start before the lead
+    of the next years found, ``y`` (the words, if they end where the blanks
+    before ``y`` start, and those blanks: RE_PERIOD_LEAD matched backwards
+    from ``y``), and it starts by ``y`` at the latest.  So RE_PERIOD is
+    searched from there, and only a few positions are tried.
     """
-    years = RE_PERIOD_YEARS.search(text, 0, end)
-    if years is None:
-        return ()
-    return RE_PERIOD.finditer(text, RE_PERIOD_LEAD.match(text, 0, years.start()).start(), end)
+    pos = 0
+    while True:
+        years = RE_PERIOD_YEARS.search(text, pos, end)
+        if years is None:
+            return
+        m = RE_PERIOD.search(text, max(pos, RE_PERIOD_LEAD.match(text, 0, years.start()).start()), end)
+        if m is None:  # cannot happen: RE_PERIOD matches at years.start()
+            return
+        yield m
+        pos = m.end()
 
 
 def _period(norm: Normalized, title: Field, doc_date: Field) -> tuple[Field, Field]:
