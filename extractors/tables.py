@@ -20,6 +20,7 @@ from .records import Cell, Record
 
 RE_NUMBER = regex.compile(r"^[<>≤≥]?\s*(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*%?$")
 MAX_HEADER_ROWS = 4
+MAX_NUMBERS = 4096  # cell values kept parsed
 
 
 def parse_vn_number(s: str) -> float | None:
@@ -76,6 +77,33 @@ class Table(Record):
         return None
 
 
+ROW_FIELDS = ("index", "start", "end", "text", "cells", "continues")
+
+
+def _row_maker() -> Callable[..., Row]:
+    """``Row(index, start, end, text, cells, continues)`` without the frozen ``__init__``
+    (the slots filled through their descriptors, as for cells below)."""
+    if tuple(f.name for f in fields(Row)) != ROW_FIELDS or hasattr(Row, "__post_init__"):
+        return Row  # the record changed: build rows the plain way
+    new = object.__new__
+    set_index, set_start, set_end, set_text, set_cells, set_continues = (getattr(Row, f).__set__ for f in ROW_FIELDS)
+
+    def make(index, start, end, text, cells, continues):
+        row = new(Row)
+        set_index(row, index)
+        set_start(row, start)
+        set_end(row, end)
+        set_text(row, text)
+        set_cells(row, cells)
+        set_continues(row, continues)
+        return row
+
+    return make
+
+
+_new_row = _row_maker()
+
+
 CELL_FIELDS = ("row", "col", "start", "end", "text", "value", "number")
 
 
@@ -108,7 +136,9 @@ def _direct_cells_maker() -> Callable[[Normalized, int, "_Line"], list[Cell]]:
     descriptors, in the loop, about twice as fast.  ``Cell`` has no
     ``__post_init__`` or defaults to apply beyond ``number``, which is always
     set; tests/extractors/test_tables_fast_paths.py checks that the cells
-    equal :func:`_cells`'.
+    equal :func:`_cells`'.  The parsed numbers are kept in a plain dict
+    (cleared when it holds MAX_NUMBERS values): a look-up costs less than half
+    a hit of ``_parse_stripped``'s ``lru_cache``, which keeps its order too.
     """
     if tuple(f.name for f in fields(Cell)) != CELL_FIELDS or hasattr(Cell, "__post_init__"):
         return _cells  # the record changed: build cells the plain way
@@ -116,6 +146,7 @@ def _direct_cells_maker() -> Callable[[Normalized, int, "_Line"], list[Cell]]:
     set_row, set_col, set_start, set_end, set_text, set_value, set_number = (
         getattr(Cell, f).__set__ for f in CELL_FIELDS)
     parse = _parse_stripped
+    numbers: dict[str, float | None] = {}
 
     def direct_cells(norm: Normalized, r: int, line: _Line) -> list[Cell]:
         raw, starts, ends = norm.raw, norm.starts, norm.ends
@@ -131,6 +162,12 @@ def _direct_cells_maker() -> Callable[[Normalized, int, "_Line"], list[Cell]]:
             else:  # an empty cell
                 lo = hi = starts[a] if a < len(starts) else len(raw)
                 raw_text = ""
+            try:  # _parse_stripped(value)
+                number = numbers[value]
+            except KeyError:
+                if len(numbers) >= MAX_NUMBERS:
+                    numbers.clear()
+                number = numbers[value] = parse(value)
             cell = new(Cell)
             set_row(cell, r)
             set_col(cell, c)
@@ -138,7 +175,7 @@ def _direct_cells_maker() -> Callable[[Normalized, int, "_Line"], list[Cell]]:
             set_end(cell, hi)
             set_text(cell, raw_text)
             set_value(cell, value)
-            set_number(cell, parse(value))
+            set_number(cell, number)
             cells.append(cell)
             a = b + 1
         return cells
@@ -258,7 +295,7 @@ def _build(norm: Normalized, index: int, segs: list[list[_Line]]) -> Table:
         continues = last_lead if (not first and last_lead is not None) else None
         if first:
             last_lead = r
-        rows.append(Row(r, lo, hi, raw_text, tuple(cells), continues))
+        rows.append(_new_row(r, lo, hi, raw_text, tuple(cells), continues))
     start_n = segs[0][0].start
     end_n = segs[-1][-1].end
     lo, hi, raw_text = norm.evidence(start_n, end_n)

@@ -6,6 +6,9 @@
   hypothesis property over normalised texts of tab lines, a table of rows,
   the guard that sends a changed record back to the plain code, and every
   table of ``corpora/`` and ``tests/data/extra/`` rebuilt with ``_cells``.
+* ``_new_row`` makes the rows ``Row(...)`` makes (hypothesis, rows, guard, corpus),
+  and the number cache of ``_direct_cells`` gives what ``parse_vn_number`` gives,
+  also when it is cleared.
 * ``_blocks`` visits only the lines holding a tab; the reference is the walk
   over every line it replaced (kept below): a hypothesis property over texts
   of tabs, blanks and newlines, rows, and every document of the corpus.
@@ -115,12 +118,42 @@ def test_the_guard_knows_the_record():
         cell.row = 1  # still frozen
 
 
+def test_the_number_cache_forgets_when_full(monkeypatch):
+    monkeypatch.setattr(T, "MAX_NUMBERS", 2)  # cleared every third new value
+    assert assert_same_cells(normalize("1\t2,5\t3.000\tx\t1\t40%\n2,5\t1\t7\t\t8")) == 2
+
+
+def assert_same_row(*args):
+    got, want = T._new_row(*args), T.Row(*args)
+    assert type(got) is T.Row
+    assert got == want and hash(got) == hash(want) and repr(got) == repr(want)
+    assert got.to_dict() == want.to_dict()
+
+
+@MANY
+@given(st.tuples(st.integers(), st.integers(), st.integers(), st.text(max_size=5), st.just(()),
+                 st.none() | st.integers()))
+def test_rows_agree(args):
+    assert_same_row(*args)
+
+
+def test_row_rows():
+    cells = tuple(T._cells(normalize("a\t1"), 0, T._blocks("a\t1")[0][0]))
+    assert_same_row(0, 0, 3, "a\t1", cells, None)
+    assert_same_row(4, 10, 12, "\t2", (), 3)
+    assert T.ROW_FIELDS == tuple(f.name for f in fields(T.Row))
+    assert T._new_row is not T.Row  # the fast path is in use
+    with pytest.raises(AttributeError):
+        T._new_row(0, 0, 3, "a\t1", cells, None).index = 1  # still frozen
+
+
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
 def test_corpus(path, monkeypatch):
     norm = normalize(ingest(path).raw)
     assert_same_cells(norm)
     got = T.find_tables(norm)
     monkeypatch.setattr(T, "_direct_cells", T._cells)
+    monkeypatch.setattr(T, "_new_row", T.Row)
     want = T.find_tables(norm)
     assert got == want
     assert [[[c.to_dict() for c in r.cells] for r in t.rows] for t in got] == \
