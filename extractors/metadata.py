@@ -52,7 +52,13 @@ RE_SELF_REF = regex.compile(
     rf"kèm theo\s+(?P<kind>(?i:{_kind_alternation()}))\s+(?:số\s*:?\s*)?(?P<sym>{SYMBOL})"
     rf"(?:\s*,?\s*(?:{DATE_NUM.replace('?P<', '?P<s')}|{DATE_WORDS.replace('?P<', '?P<w')}))?",
 )
-RE_PERIOD = regex.compile(r"(?i:giai\s+đoạn|thời kỳ|nhiệm kỳ)?\s*(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})")
+PERIOD_WORDS = r"(?i:giai\s+đoạn|thời kỳ|nhiệm kỳ)"
+PERIOD_YEARS = r"(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})"
+RE_PERIOD = regex.compile(rf"{PERIOD_WORDS}?\s*{PERIOD_YEARS}")
+# The two years of RE_PERIOD alone, and what may lead up to them, read backwards
+# from the years (see _head_periods).
+RE_PERIOD_YEARS = regex.compile(PERIOD_YEARS)
+RE_PERIOD_LEAD = regex.compile(rf"(?r){PERIOD_WORDS}?\s*")
 RE_IMPLEMENTATION = regex.compile(
     r"(?i:thời gian (?:triển khai )?thực hiện)\s*:?[^\n]{0,60}?(?P<a>(?:19|20)\d{2})[^\n]{0,60}?(?P<b>(?:19|20)\d{2})"
 )
@@ -60,7 +66,13 @@ RE_TITLE_YEAR = regex.compile(r"(?<!tháng\s+\d{1,2}\s+)(?i:năm)\s+(?P<a>(?:19|
 RE_PERIOD_PHRASE = regex.compile(r"(?i:giai\s+đoạn)\s*(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})")
 RE_SIGNATURE = regex.compile(r"(?:^|[ \t])(?:T/M|TM\.|T\.M\.)[ \t]*(?P<body>\p{Lu}[\p{Lu} ]{2,60}(?:\n[\p{Lu} ]{2,30}(?=\n))?)", regex.M)
 RE_RECIPIENTS = regex.compile(r"^[ \t]*Nơi nh[ậâ]n\s*:?", regex.M)
-RE_RECIPIENT_ITEM = regex.compile(r"^[ \t]*[-–+•][ \t]*(?P<item>.+?)[ \t]*$", regex.M)  # "- Như trên;"
+# "- Như trên;": the item is the rest of the line without the blanks around it.  Written
+# ``(?P<item>.+?)[ \t]*$`` (the shortest rest that only blanks follow), the pattern
+# tried the end of the line after every character of a long item; the greedy form
+# ends the item at the last character that is not a blank, which is the same place
+# (or takes the one blank left, when only blanks follow the dash, as the lazy form
+# did).  tests/extractors/test_metadata_fast_paths.py compares the two.
+RE_RECIPIENT_ITEM = regex.compile(r"^[ \t]*[-–+•][ \t]*(?P<item>.*[^ \t\n]|[ \t])[ \t]*$", regex.M)
 RE_NOT_A_NAME = regex.compile(r"(?i)nơi nhận|lưu")  # "Lưu VT" after a signature is no signer
 RE_CUA_LINE = regex.compile(r"(?i:của)\s")  # "CỦA BAN THƯỜNG VỤ TỈNH ỦY" in a title block names the issuer
 RE_CUA_PREFIX = regex.compile(r"(?i)^của\s+")
@@ -69,14 +81,62 @@ RE_PERSON = regex.compile(r"^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,
 RE_PROVINCE_MENTION = regex.compile(r"(?:\b(?:tỉnh|TỈNH|Tỉnh|thành phố|THÀNH PHỐ|Thành phố|TỈNH ỦY|Tỉnh ủy|TỈNH UỶ)\s+)(?P<name>\p{Lu}\p{L}*(?:\s+\p{Lu}\p{L}*){0,2})")
 RE_COMMUNE_MENTION = regex.compile(r"\b(?:xã|XÃ|Xã)\s+(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,2})")
 # Every match of the two patterns above starts with one of these words: they
-# are tried only where ``str.find`` sees one (see normalize.finditer_at),
-# which finds the same matches as a scan of the whole text, about twice as fast.
+# are tried only where one occurs (see normalize.finditer_at), which finds the
+# same matches as a scan of the whole text, about twice as fast.
 PROVINCE_WORDS = ("tỉnh", "TỈNH", "Tỉnh", "thành phố", "THÀNH PHỐ", "Thành phố")
 COMMUNE_WORDS = ("xã", "XÃ", "Xã")
 
 
 def _mentions(rx, text: str, words: tuple[str, ...]):
-    return finditer_at(rx, text, [i for w in words for i in positions(text, w)])
+    return finditer_at(rx, text, _word_positions(text, words))
+
+
+# Words up to this long are found through one of their characters (_word_positions).
+MAX_ANCHORED = 4
+
+
+@lru_cache(maxsize=None)  # keyed by the few constant word lists above
+def _anchors(words: tuple[str, ...]) -> tuple[tuple[tuple[str, tuple[tuple[str, int], ...]], ...], tuple[str, ...]]:
+    """The short words grouped by their last non-ASCII character, with its index in each
+    (``"ỉ": (("tỉnh", 1), ("Tỉnh", 1))``), and the other words."""
+    groups: dict[str, list[tuple[str, int]]] = {}
+    plain = []
+    for w in words:
+        k = max((i for i, c in enumerate(w) if not c.isascii()), default=None)
+        if k is None or len(w) > MAX_ANCHORED:
+            plain.append(w)
+        else:
+            groups.setdefault(w[k], []).append((w, k))
+    return tuple((c, tuple(ws)) for c, ws in groups.items()), tuple(plain)
+
+
+def _word_positions(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where each of ``words`` occurs: ``[i for w in words for i in positions(text, w)]``,
+    in another order.
+
+    ``str.find`` of a word of several characters compares the word's last
+    character with the text's, skipping at most the word's length plus one
+    on a mismatch: a short word ("xã", "tỉnh") costs it most of a character
+    of the text each.  A single character is found with ``memchr``, many
+    times faster, so a short word is looked for where its last non-ASCII
+    character occurs (the letter with a tone mark: "ỉ" of "tỉnh", "ã" of
+    "xã"), found once for all the words that share it, and checked there with
+    ``startswith``; every occurrence of the word holds that character at the
+    same index, so none is missed.  (A longer word is found faster by
+    ``str.find`` than through a letter as common as "ố" of "thành phố".)
+    """
+    groups, plain = _anchors(words)
+    out = [i for w in plain for i in positions(text, w)]
+    for c, ws in groups:
+        i = text.find(c)
+        while i >= 0:
+            for w, k in ws:
+                if i >= k and text.startswith(w, i - k):
+                    out.append(i - k)
+            i = text.find(c, i + 1)
+    return out
+
+
 NATIONAL_CODES = {"TW", "CP", "TTg", "QH", "MTTW", "BCT", "BBT", "UBTVQH"}
 
 # Signature bodies ("T/M BAN THƯỜNG VỤ") → issuer name, by level of the document.
@@ -239,10 +299,35 @@ def _sentence_case(s: str) -> str:
     return out
 
 
+def _head_periods(text: str, end: int):
+    """What ``RE_PERIOD.finditer(text, 0, end)`` yields, each scan started where a match can.
+
+    RE_PERIOD tried at every position of the header costs more than the rest
+    of the metadata; the two years alone (RE_PERIOD_YEARS, which open with a
+    digit) are found many times faster.  Every match of RE_PERIOD holds the
+    years, and only the period words and blanks can come before them in it:
+    none of those is a digit, so the next match cannot start before the lead
+    of the next years found, ``y`` (the words, if they end where the blanks
+    before ``y`` start, and those blanks: RE_PERIOD_LEAD matched backwards
+    from ``y``), and it starts by ``y`` at the latest.  So RE_PERIOD is
+    searched from there, and only a few positions are tried.
+    """
+    pos = 0
+    while True:
+        years = RE_PERIOD_YEARS.search(text, pos, end)
+        if years is None:
+            return
+        m = RE_PERIOD.search(text, max(pos, RE_PERIOD_LEAD.match(text, 0, years.start()).start()), end)
+        if m is None:  # cannot happen: RE_PERIOD matches at years.start()
+            return
+        yield m
+        pos = m.end()
+
+
 def _period(norm: Normalized, title: Field, doc_date: Field) -> tuple[Field, Field]:
     text = norm.text
     if title.status is Status.FOUND:
-        for m in RE_PERIOD.finditer(text, 0, min(len(text), HEADER_CHARS)):
+        for m in _head_periods(text, min(len(text), HEADER_CHARS)):
             if title.evidence and title.evidence.start <= norm.raw_span(*m.span())[0] <= title.evidence.end:
                 return (_field(norm, *m.span(), int(m.group("a")), "title"), _field(norm, *m.span(), int(m.group("b")), "title"))
         for m in RE_TITLE_YEAR.finditer(title.value or ""):

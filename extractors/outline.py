@@ -20,6 +20,9 @@ plain      a markdown heading or bold line ``## KẾT QUẢ``
 """
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import Callable
+
 import regex
 
 from .normalize import Normalized
@@ -91,7 +94,9 @@ def _heading_parts(m) -> tuple[str, str, str]:
     a heading on average, cost more than the rest of the heading's work.
     """
     groups = m.groups()
-    kind = next(k for k, i in HEADING_KIND_GROUPS if groups[i] is not None)
+    for kind, i in HEADING_KIND_GROUPS:  # the one kind's group that took part
+        if groups[i] is not None:
+            break
     return kind, " ".join(groups[LABEL_GROUP].split()), groups[TITLE_GROUP].strip()
 
 
@@ -103,9 +108,14 @@ def _markdown_heading(raw_line: str) -> bool:
 def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
     """Headings of ``norm`` with their paths; returns (sections, normalised starts)."""
     text = norm.text
-    sections: list[Section] = []
+    raw = norm.raw
+    # A heading's fields are gathered first and its Section made once at the
+    # end, when its body's end is known: (label, level, path, raw start, raw
+    # end, parent's index) and its title, which may still grow by a line.
+    heads: list[tuple[str, int, str, int, int, int | None]] = []
+    titles: list[str] = []
     starts: list[int] = []
-    stack: list[tuple[int, Section]] = []  # (rank, section)
+    stack: list[tuple[int, int]] = []  # (rank, index of the heading)
     pos = 0
     lines = text.split("\n")
     pending_title_for: int | None = None
@@ -123,10 +133,7 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
         target = pending_title_for if pending_title_for is not None else title_continues
         if target is not None and not m and RE_CAPS_LINE.match(stripped) and len(stripped) < 200:
             # "Phần thứ hai" / "MỤC TIÊU … GIAI ĐOẠN" / "2025-2030": one title over several lines
-            sec = sections[target]
-            title = f"{sec.title} {stripped}" if sec.title else stripped
-            sections[target] = _with_title(sec, title)
-            stack = [(r, sections[target] if s.id == sec.id else s) for r, s in stack]
+            titles[target] = f"{titles[target]} {stripped}" if titles[target] else stripped
             pending_title_for, title_continues = None, target
             continue
         pending_title_for = title_continues = None
@@ -143,7 +150,7 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
         if kind is None:
             if in_signature:
                 continue
-            if len(stripped) <= MAX_TITLE and _markdown_heading(_raw_full_line(norm.raw, *norm.raw_span(start, end))):
+            if len(stripped) <= MAX_TITLE and _markdown_heading(_raw_full_line(raw, *norm.raw_span(start, end))):
                 kind, label, title = "plain", stripped[:60], stripped
             else:
                 continue
@@ -154,20 +161,62 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
             stack.pop()
         parent = stack[-1][1] if stack else None
         short_title = title if len(title) <= MAX_TITLE else title[:MAX_TITLE].rsplit(" ", 1)[0] + " …"
-        path = f"{parent.path} > {label}" if parent else label
+        path = f"{heads[parent][2]} > {label}" if parent is not None else label
         lo, hi = norm.raw_span(start, end)
-        # positional: Section's keyword __init__ costs twice as much, on every heading
-        # (fields: id, label, title, level, path, start, end, text, body_end, parent)
-        sec = Section(f"s{len(sections)}", label, short_title, len(stack) + 1, path, lo, hi, norm.raw[lo:hi], hi,
-                      parent.id if parent else None)
-        sections.append(sec)
+        stack.append((rank, len(heads)))
+        heads.append((label, len(stack), path, lo, hi, parent))
+        titles.append(short_title)
         starts.append(start)
-        stack.append((rank, sec))
         if not title and kind in ("part", "chapter", "roman"):
-            pending_title_for = len(sections) - 1
+            pending_title_for = len(heads) - 1
         elif kind in ("part", "chapter", "roman") and title.upper() == title:
-            title_continues = len(sections) - 1
-    return _close_bodies(sections, len(norm.raw)), starts
+            title_continues = len(heads) - 1
+    body_ends = _body_ends([h[1] for h in heads], [h[3] for h in heads], len(raw))
+    sections = [_new_section(f"s{i}", label, title, level, path, lo, hi, raw[lo:hi], body_end,
+                             None if parent is None else f"s{parent}")
+                for i, ((label, level, path, lo, hi, parent), title, body_end)
+                in enumerate(zip(heads, titles, body_ends))]
+    return sections, starts
+
+
+SECTION_FIELDS = ("id", "label", "title", "level", "path", "start", "end", "text", "body_end", "parent")
+
+
+def _section_maker() -> Callable[..., Section]:
+    """``Section(id, label, title, level, path, start, end, text, body_end, parent)``,
+    without the frozen ``__init__``.
+
+    The frozen dataclass's ``__init__`` sets each of the ten fields with an
+    ``object.__setattr__`` call, on every heading (a hundred in a long
+    document); the slots are filled here with their own descriptors, about
+    twice as fast.  All ten are passed, and ``Section`` has no
+    ``__post_init__``: tests/extractors/test_outline_fast_paths.py checks that
+    the sections equal ``Section(...)``'s.
+    """
+    if tuple(f.name for f in fields(Section)) != SECTION_FIELDS or hasattr(Section, "__post_init__"):
+        return Section  # the record changed: build sections the plain way
+    new = object.__new__
+    set_id, set_label, set_title, set_level, set_path, set_start, set_end, set_text, set_body_end, set_parent = (
+        getattr(Section, f).__set__ for f in SECTION_FIELDS)
+
+    def make(id, label, title, level, path, start, end, text, body_end, parent):
+        sec = new(Section)
+        set_id(sec, id)
+        set_label(sec, label)
+        set_title(sec, title)
+        set_level(sec, level)
+        set_path(sec, path)
+        set_start(sec, start)
+        set_end(sec, end)
+        set_text(sec, text)
+        set_body_end(sec, body_end)
+        set_parent(sec, parent)
+        return sec
+
+    return make
+
+
+_new_section = _section_maker()
 
 
 def _raw_full_line(raw: str, lo: int, hi: int) -> str:
@@ -176,27 +225,18 @@ def _raw_full_line(raw: str, lo: int, hi: int) -> str:
     return raw[a : b if b >= 0 else len(raw)]
 
 
-def _with_title(sec: Section, title: str) -> Section:
-    from dataclasses import replace
-
-    return replace(sec, title=title)
-
-
-def _close_bodies(sections: list[Section], raw_len: int) -> list[Section]:
-    """A section's body runs to the next heading of the same or a higher level.
+def _body_ends(levels: list[int], starts: list[int], raw_len: int) -> list[int]:
+    """A section's body runs to the next heading of the same or a higher level (a level
+    not above its own), else to the end of the raw text: the end of each, from the
+    sections' levels and raw starts.
 
     One pass with a stack of the sections still open (levels strictly rising
     from the bottom): a heading closes every open one of its level or deeper.
     """
-    body_end = [raw_len] * len(sections)
+    body_end = [raw_len] * len(levels)
     open_: list[int] = []
-    for j, sec in enumerate(sections):
-        while open_ and sections[open_[-1]].level >= sec.level:
-            body_end[open_.pop()] = sec.start
+    for j, level in enumerate(levels):
+        while open_ and levels[open_[-1]] >= level:
+            body_end[open_.pop()] = starts[j]
         open_.append(j)
-    return [sec if sec.body_end == end else _with_body_end(sec, end) for sec, end in zip(sections, body_end)]
-
-
-def _with_body_end(sec: Section, body_end: int) -> Section:
-    """``replace(sec, body_end=body_end)``, without ``replace``'s look-up of the fields (a heading of every section)."""
-    return Section(sec.id, sec.label, sec.title, sec.level, sec.path, sec.start, sec.end, sec.text, body_end, sec.parent)
+    return body_end

@@ -20,6 +20,7 @@ from .records import Cell, Record
 
 RE_NUMBER = regex.compile(r"^[<>≤≥]?\s*(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*%?$")
 MAX_HEADER_ROWS = 4
+MAX_NUMBERS = 4096  # cell values kept parsed
 
 
 def parse_vn_number(s: str) -> float | None:
@@ -76,59 +77,121 @@ class Table(Record):
         return None
 
 
-CELL_FIELDS = ("row", "col", "start", "end", "text", "value", "number")
+ROW_FIELDS = ("index", "start", "end", "text", "cells", "continues")
 
 
-def _cell_maker() -> Callable[..., Cell]:
-    """``Cell(row, col, start, end, text, value, number)``, without the frozen ``__init__``.
-
-    A table of a few hundred rows makes thousands of cells, and the frozen
-    dataclass's ``__init__`` (an ``object.__setattr__`` call per field) was
-    most of :func:`_build`'s time; the slots are filled here with their own
-    descriptors, about twice as fast.  ``Cell`` has no ``__post_init__`` or
-    defaults to apply beyond ``number``, which is always passed;
-    tests/extractors/test_tables_fast_paths.py checks that the cells equal
-    ``Cell(...)``'s.
-    """
-    if tuple(f.name for f in fields(Cell)) != CELL_FIELDS or hasattr(Cell, "__post_init__"):
-        return Cell  # the record changed: build cells the plain way
+def _row_maker() -> Callable[..., Row]:
+    """``Row(index, start, end, text, cells, continues)`` without the frozen ``__init__``
+    (the slots filled through their descriptors, as for cells below)."""
+    if tuple(f.name for f in fields(Row)) != ROW_FIELDS or hasattr(Row, "__post_init__"):
+        return Row  # the record changed: build rows the plain way
     new = object.__new__
-    row, col, start, end, text, value, number = (getattr(Cell, f).__set__ for f in CELL_FIELDS)
+    set_index, set_start, set_end, set_text, set_cells, set_continues = (getattr(Row, f).__set__ for f in ROW_FIELDS)
 
-    def make(r, c, lo, hi, raw_text, val, num):
-        cell = new(Cell)
-        row(cell, r)
-        col(cell, c)
-        start(cell, lo)
-        end(cell, hi)
-        text(cell, raw_text)
-        value(cell, val)
-        number(cell, num)
-        return cell
+    def make(index, start, end, text, cells, continues):
+        row = new(Row)
+        set_index(row, index)
+        set_start(row, start)
+        set_end(row, end)
+        set_text(row, text)
+        set_cells(row, cells)
+        set_continues(row, continues)
+        return row
 
     return make
 
 
-_new_cell = _cell_maker()
+_new_row = _row_maker()
+
+
+CELL_FIELDS = ("row", "col", "start", "end", "text", "value", "number")
+
+
+def _cells(norm: Normalized, r: int, line: "_Line") -> list[Cell]:
+    """The cells of body row ``r``, each span mapped back with ``norm.evidence`` (the plain way)."""
+    cells = []
+    a = line.start
+    for c, part in enumerate(line.parts):
+        b = a + len(part)
+        value = part.strip()
+        if b <= a:
+            lo, hi, raw_text = *norm.raw_span(a, a), ""
+        else:
+            lo, hi, raw_text = norm.evidence(a, b)
+        # ``value`` is stripped already: parse it without parse_vn_number's strip
+        cells.append(Cell(r, c, lo, hi, raw_text, value, _parse_stripped(value)))
+        a = b + 1
+    return cells
+
+
+def _direct_cells_maker() -> Callable[[Normalized, int, "_Line"], list[Cell]]:
+    """:func:`_cells` for a line where no step moved text (``norm.monotone`` over it).
+
+    There a non-empty span's raw bounds are ``starts[a]`` and ``ends[b - 1]``,
+    which is what ``norm.evidence`` returns, and an empty one's are
+    ``norm.raw_span(a, a)``: ``starts[a]``, or the raw length past the end.
+    A table of a few hundred rows makes thousands of cells, and the frozen
+    dataclass's ``__init__`` (an ``object.__setattr__`` call per field) was
+    most of :func:`_build`'s time: the slots are filled here with their own
+    descriptors, in the loop, about twice as fast.  ``Cell`` has no
+    ``__post_init__`` or defaults to apply beyond ``number``, which is always
+    set; tests/extractors/test_tables_fast_paths.py checks that the cells
+    equal :func:`_cells`'.  The parsed numbers are kept in a plain dict
+    (cleared when it holds MAX_NUMBERS values): a look-up costs less than half
+    a hit of ``_parse_stripped``'s ``lru_cache``, which keeps its order too.
+    """
+    if tuple(f.name for f in fields(Cell)) != CELL_FIELDS or hasattr(Cell, "__post_init__"):
+        return _cells  # the record changed: build cells the plain way
+    new = object.__new__
+    set_row, set_col, set_start, set_end, set_text, set_value, set_number = (
+        getattr(Cell, f).__set__ for f in CELL_FIELDS)
+    parse = _parse_stripped
+    numbers: dict[str, float | None] = {}
+
+    def direct_cells(norm: Normalized, r: int, line: _Line) -> list[Cell]:
+        raw, starts, ends = norm.raw, norm.starts, norm.ends
+        cells = []
+        a = line.start
+        for c, part in enumerate(line.parts):
+            b = a + len(part)
+            value = part.strip()
+            if b > a:
+                lo = starts[a]
+                hi = ends[b - 1]
+                raw_text = raw[lo:hi]
+            else:  # an empty cell
+                lo = hi = starts[a] if a < len(starts) else len(raw)
+                raw_text = ""
+            try:  # _parse_stripped(value)
+                number = numbers[value]
+            except KeyError:
+                if len(numbers) >= MAX_NUMBERS:
+                    numbers.clear()
+                number = numbers[value] = parse(value)
+            cell = new(Cell)
+            set_row(cell, r)
+            set_col(cell, c)
+            set_start(cell, lo)
+            set_end(cell, hi)
+            set_text(cell, raw_text)
+            set_value(cell, value)
+            set_number(cell, number)
+            cells.append(cell)
+            a = b + 1
+        return cells
+
+    return direct_cells
+
+
+_direct_cells = _direct_cells_maker()
 
 
 @dataclass
 class _Line:
     start: int
     end: int
-    cells: list[tuple[int, int]]  # normalised cell spans
-
-
-def _split_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans = []
-    a = start
-    while True:
-        b = text.find("\t", a, end)
-        if b < 0:
-            spans.append((a, end))
-            return spans
-        spans.append((a, b))
-        a = b + 1
+    # text[start:end] split at its tabs: a cell starts one past the end of the one before
+    parts: list[str]
 
 
 def _blocks(text: str) -> list[list[_Line]]:
@@ -152,7 +215,7 @@ def _blocks(text: str) -> list[list[_Line]]:
         if start != last_end + 1 and current:  # a line without a tab came between
             out.append(current)
             current = []
-        current.append(_Line(start, end, _split_cells(text, start, end)))
+        current.append(_Line(start, end, text[start:end].split("\t")))
         last_end = end
         tab = text.find("\t", end)
     if current:
@@ -161,7 +224,7 @@ def _blocks(text: str) -> list[list[_Line]]:
 
 
 def _cell_texts(text: str, line: _Line) -> list[str]:
-    return [text[a:b].strip() for a, b in line.cells]
+    return [part.strip() for part in line.parts]
 
 
 RE_YEAR = regex.compile(r"(?:19|20)\d{2}")
@@ -205,7 +268,7 @@ def _build(norm: Normalized, index: int, segs: list[list[_Line]]) -> Table:
         header_n = 1
     header_lines = lines[:header_n]
     header_texts = [_cell_texts(text, ln) for ln in header_lines]
-    width = max(len(c.cells) for seg in segs for c in seg)
+    width = max(len(c.parts) for seg in segs for c in seg)
     columns = _merge_header(header_texts, width)
     body: list[_Line] = list(lines[header_n:])
     for seg in segs[1:]:
@@ -220,25 +283,19 @@ def _build(norm: Normalized, index: int, segs: list[list[_Line]]) -> Table:
     # is read off the maps directly, as norm.evidence would
     direct = norm.monotone(segs[0][0].start, segs[-1][-1].end)
     raw, starts, ends = norm.raw, norm.starts, norm.ends
+    row_cells = _direct_cells if direct else _cells
     for r, line in enumerate(body):
-        cells = []
-        for c, (a, b) in enumerate(line.cells):
-            value = text[a:b].strip()
-            if b <= a:
-                lo, hi, raw_text = *norm.raw_span(a, a), ""
-            elif direct:
-                lo, hi = starts[a], ends[b - 1]
-                raw_text = raw[lo:hi]
-            else:
-                lo, hi, raw_text = norm.evidence(a, b)
-            # ``value`` is stripped already: parse it without parse_vn_number's strip
-            cells.append(_new_cell(r, c, lo, hi, raw_text, value, _parse_stripped(value)))
-        lo, hi, raw_text = norm.evidence(line.start, line.end)
+        cells = row_cells(norm, r, line)
+        if direct:  # as norm.evidence(line.start, line.end): a line holds a tab, so it is not empty
+            lo, hi = starts[line.start], ends[line.end - 1]
+            raw_text = raw[lo:hi]
+        else:
+            lo, hi, raw_text = norm.evidence(line.start, line.end)
         first = cells[0].value if cells else ""
         continues = last_lead if (not first and last_lead is not None) else None
         if first:
             last_lead = r
-        rows.append(Row(r, lo, hi, raw_text, tuple(cells), continues))
+        rows.append(_new_row(r, lo, hi, raw_text, tuple(cells), continues))
     start_n = segs[0][0].start
     end_n = segs[-1][-1].end
     lo, hi, raw_text = norm.evidence(start_n, end_n)
