@@ -104,133 +104,200 @@ def _apply(text: str, starts: array | None, ends: array | None, edits: Iterable[
            descents: list[int] | None = None):
     """Apply ``edits``; returns (text, starts, ends, descents).
 
-    The maps are only built when ``starts`` is given.  ``descents`` are those
-    of the input maps (see :class:`Normalized`); the output's are carried
-    over from copied chunks and checked at the seams between chunks (a run
-    of one repeated value has none inside), so they cost O(edits), not O(n).
+    The maps are only built when ``starts`` is given (as :class:`_Runs`, see
+    there); ``descents`` (see :class:`Normalized`) are returned when given, and
+    are then those of the output maps whatever was given.
     """
+    if starts is None:
+        return _edited(text, edits, None)[0], array("l"), array("l"), None if descents is None else []
+    text, runs = _edited(text, edits, _Runs.of_arrays(starts, ends))
+    return (text, *runs.arrays(), None if descents is None else runs.descents())
+
+
+def _edited(text: str, edits: Iterable[Edit], runs: _Runs | None) -> tuple[str, _Runs | None]:
+    """``text`` with ``edits`` applied, and the maps of the result when ``runs`` holds those of ``text``."""
     out: list[str] = []
-    maps = _MapBuilder(starts, ends, descents) if starts is not None else None
+    maps = _Runs() if runs is not None else None
     pos = 0
     for e in edits:
         if e.start < pos:
             continue  # overlapping edit: the earlier one wins
         out.append(text[pos : e.start])
         if maps is not None:
-            maps.copy(pos, e.start)
-            if e.end > e.start:
-                lo, hi = starts[e.start], ends[e.end - 1]
-            else:
-                lo = hi = starts[e.start] if e.start < len(starts) else (ends[-1] if len(ends) else 0)
+            maps.copy(runs, pos, e.start)
         pieces = e.pieces
         if len(pieces) == 1 and isinstance(pieces[0], str):  # the usual edit: one literal
             piece = pieces[0]
             out.append(piece)
-            if maps is not None:
+            if maps is not None and piece:
                 if len(piece) == e.end - e.start:  # same length: keep per-character precision
-                    maps.copy(e.start, e.end)
+                    maps.copy(runs, e.start, e.end)
                 else:
-                    maps.fill(len(piece), lo, hi)
+                    maps.put(len(piece), *runs.span(e.start, e.end), 0)
         else:
             for piece in pieces:
                 if isinstance(piece, str):
                     out.append(piece)
-                    if maps is not None:
-                        maps.fill(len(piece), lo, hi)
+                    if maps is not None and piece:
+                        maps.put(len(piece), *runs.span(e.start, e.end), 0)
                 else:
                     out.append(text[piece[0] : piece[1]])
                     if maps is not None:
-                        maps.copy(*piece)
+                        maps.copy(runs, *piece)
         pos = e.end
     out.append(text[pos:])
-    if maps is None:
-        return "".join(out), array("l"), array("l"), None if descents is None else []
-    maps.copy(pos, len(text))
-    return ("".join(out), *maps.finish())
+    if maps is not None:
+        maps.copy(runs, pos, len(text))
+    return "".join(out), maps
 
 
-class _MapBuilder:
-    """The ``starts``/``ends`` maps of an edited text, put together from chunks.
+class _Runs:
+    """The ``starts``/``ends`` maps of a text as runs, while the steps edit it.
 
-    A chunk is a slice of the input maps (copied text) or one value repeated
-    (an edit's output, mapped to the whole edited span).  Chunks are kept as
-    byte views and joined once at the end: building the arrays by ``extend``
-    copied every chunk twice and grew the arrays step by step, which cost
-    more than finding the edits.
+    Run ``i`` covers positions ``at[i]`` up to the next run's (``n`` for the
+    last), where ``starts`` is ``s[i] + k[i] * offset`` and ``ends`` is
+    ``e[i] + k[i] * offset``: ``k`` is 1 for characters copied one for one
+    (the raw text's identity map and slices of it) and 0 for an edit's output
+    (every character mapped to the whole edited span).  Copying text copies
+    runs, so these are the only two kinds.  A step costs O(edits) here, not
+    O(n): the arrays are written once, at the end (:meth:`arrays`).
     """
 
-    __slots__ = ("starts", "ends", "in_descents", "s_bytes", "e_bytes", "s_parts", "e_parts",
-                 "n", "last_s", "last_e", "descents")
+    __slots__ = ("at", "s", "e", "k", "n")
 
-    def __init__(self, starts: array, ends: array, descents: list[int] | None):
-        self.starts, self.ends, self.in_descents = starts, ends, descents
-        self.s_bytes = memoryview(starts).cast("B")
-        self.e_bytes = memoryview(ends).cast("B")
-        self.s_parts: list = []
-        self.e_parts: list = []
-        self.n = 0  # length so far
-        self.last_s = self.last_e = 0  # last values so far
-        self.descents: list[int] | None = None if descents is None else []
+    def __init__(self) -> None:
+        self.at: list[int] = []
+        self.s: list[int] = []
+        self.e: list[int] = []
+        self.k: list[int] = []
+        self.n = 0  # length of the text
 
-    def _seam(self, first_s: int, first_e: int) -> None:
-        """A descent where a chunk meets the one before."""
-        if self.n and (self.last_s > first_s or self.last_e > first_e):
-            self.descents.append(self.n)
+    @classmethod
+    def identity(cls, n: int) -> _Runs:
+        """The maps of an unchanged text of ``n`` characters: starts 0…n-1, ends 1…n."""
+        runs = cls()
+        runs.put(n, 0, 1, 1)
+        return runs
 
-    def copy(self, a: int, b: int) -> None:
-        """Append ``[a, b)`` of the input maps."""
+    @classmethod
+    def of_arrays(cls, starts: array, ends: array) -> _Runs:
+        """The runs of any maps (a loop over every position: for callers holding arrays)."""
+        runs = cls()
+        n, i = len(starts), 0
+        while i < n:
+            s, e, j = starts[i], ends[i], i + 1
+            k = 1 if j < n and starts[j] == s + 1 and ends[j] == e + 1 else 0
+            while j < n and starts[j] == s + k * (j - i) and ends[j] == e + k * (j - i):
+                j += 1
+            runs.put(j - i, s, e, k)
+            i = j
+        return runs
+
+    def put(self, length: int, s: int, e: int, k: int) -> None:
+        """Append ``length`` positions of a run (joined to the last run when it goes on with it)."""
+        if length <= 0:
+            return
+        if self.at:
+            last = self.n - self.at[-1]
+            if self.k[-1] == k and self.s[-1] + k * last == s and self.e[-1] + k * last == e:
+                self.n += length
+                return
+        self.at.append(self.n)
+        self.s.append(s)
+        self.e.append(e)
+        self.k.append(k)
+        self.n += length
+
+    def copy(self, src: _Runs, a: int, b: int) -> None:
+        """Append positions ``[a, b)`` of ``src``: its runs inside whole (slices of its lists), cut at the ends."""
         if b <= a:
             return
-        if self.descents is not None:
-            self._seam(self.starts[a], self.ends[a])
-            d = self.in_descents
-            if d:
-                i, j = bisect_right(d, a), bisect_left(d, b)
-                self.descents.extend(x - a + self.n for x in d[i:j])
-            self.last_s, self.last_e = self.starts[b - 1], self.ends[b - 1]
-        size = self.starts.itemsize
-        self.s_parts.append(self.s_bytes[a * size : b * size])
-        self.e_parts.append(self.e_bytes[a * size : b * size])
-        self.n += b - a
-
-    def fill(self, k: int, lo: int, hi: int) -> None:
-        """Append ``k`` positions mapped to ``[lo, hi)``."""
-        if k <= 0:
+        at, S, E, K = src.at, src.s, src.e, src.k
+        i = bisect_right(at, a) - 1  # the first run, holding a
+        j = bisect_left(at, b, i + 1) - 1  # the last run, holding b - 1
+        k, off = K[i], a - at[i]
+        if i == j:
+            self.put(b - a, S[i] + k * off, E[i] + k * off, k)
             return
-        if self.descents is not None:
-            self._seam(lo, hi)
-            self.last_s, self.last_e = lo, hi
-        self.s_parts.append(array("l", [lo]).tobytes() * k)
-        self.e_parts.append(array("l", [hi]).tobytes() * k)
-        self.n += k
+        self.put(at[i + 1] - a, S[i] + k * off, E[i] + k * off, k)
+        if j > i + 1:
+            shift = self.n - at[i + 1]
+            self.at.extend([x + shift for x in at[i + 1 : j]])
+            self.s += S[i + 1 : j]
+            self.e += E[i + 1 : j]
+            self.k += K[i + 1 : j]
+            self.n += at[j] - at[i + 1]
+        self.put(b - at[j], S[j], E[j], K[j])
 
-    def finish(self) -> tuple[array, array, list[int] | None]:
-        return _joined(self.s_parts, self.n), _joined(self.e_parts, self.n), self.descents
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """The raw span an edit of ``[a, b)`` maps its output to: from ``starts[a]`` to ``ends[b-1]``;
+        an insertion (``a == b``) maps to the point ``starts[a]`` (the end of the text after it)."""
+        if b > a:
+            return self.start(a), self.end(b - 1)
+        pos = self.start(a) if a < self.n else self.end(self.n - 1) if self.n else 0
+        return pos, pos
 
+    def start(self, p: int) -> int:
+        """``starts[p]``."""
+        i = bisect_right(self.at, p) - 1
+        return self.s[i] + self.k[i] * (p - self.at[i])
 
-def _joined(parts: list, n: int) -> array:
-    """An array of ``n`` longs holding the byte ``parts`` one after the other, written in place
-    (joining them first would allocate, and fault in, a second buffer of the same size)."""
-    out = array("l", [0]) * n
-    view = memoryview(out).cast("B")
-    i = 0
-    for part in parts:
-        view[i : i + len(part)] = part
-        i += len(part)
-    return out
+    def end(self, p: int) -> int:
+        """``ends[p]``."""
+        i = bisect_right(self.at, p) - 1
+        return self.e[i] + self.k[i] * (p - self.at[i])
+
+    def descents(self) -> list[int]:
+        """Where a map decreases (see :class:`Normalized`): runs never do inside, so at seams only."""
+        at, s, e, k = self.at, self.s, self.e, self.k
+        out = []
+        for i in range(1, len(at)):
+            step = k[i - 1] * (at[i] - at[i - 1] - 1)  # from the first to the last value of run i-1
+            if s[i] < s[i - 1] + step or e[i] < e[i - 1] + step:
+                out.append(at[i])
+        return out
+
+    def arrays(self) -> tuple[array, array]:
+        """``starts`` and ``ends``, each written once: a run counting up is a slice of :data:`_IOTA`."""
+        n, at, S, E, K = self.n, self.at, self.s, self.e, self.k
+        if len(at) == 1 and K[0] == 1 and S[0] == 0 and E[0] == 1:
+            return _identity_maps(n)
+        bounds = at[1:] + [n]
+        top = max((max(s, e) + b - a for a, b, s, e, k in zip(at, bounds, S, E, K) if k), default=0)
+        if min(S, default=0) < 0 or min(E, default=0) < 0 or top > _IOTA_MAX:
+            return (array("l", (s + k * i for a, b, s, k in zip(at, bounds, S, K) for i in range(b - a))),
+                    array("l", (e + k * i for a, b, e, k in zip(at, bounds, E, K) for i in range(b - a))))
+        _grow_iota(top)
+        iota = memoryview(_IOTA).cast("B")
+        starts, ends = array("l", [0]) * n, array("l", [0]) * n
+        s_out, e_out = memoryview(starts).cast("B"), memoryview(ends).cast("B")
+        w = starts.itemsize
+        for a, b, s, e, k in zip(at, bounds, S, E, K):
+            if k:
+                s_out[a * w : b * w] = iota[s * w : (s + b - a) * w]
+                e_out[a * w : b * w] = iota[e * w : (e + b - a) * w]
+            else:
+                s_out[a * w : b * w] = array("l", [s]).tobytes() * (b - a)
+                e_out[a * w : b * w] = array("l", [e]).tobytes() * (b - a)
+        return starts, ends
 
 
 _IOTA = array("l")  # 0, 1, 2, …: identity maps are slices of it (a copy, not a loop over ints)
 _IOTA_MAX = 1 << 22  # longer texts build their own rather than keep 32 MB around
 
 
+def _grow_iota(n: int) -> None:
+    """Make :data:`_IOTA` hold 0…n-1 when ``n`` is at most :data:`_IOTA_MAX`."""
+    global _IOTA
+    if len(_IOTA) < n <= _IOTA_MAX:
+        _IOTA = array("l", range(min(_IOTA_MAX, max(n, 2 * len(_IOTA), 1 << 16))))
+
+
 def _identity_maps(n: int) -> tuple[array, array]:
     """``starts`` 0…n-1 and ``ends`` 1…n of an unchanged text."""
-    global _IOTA
     if n + 1 > _IOTA_MAX:
         return array("l", range(n)), array("l", range(1, n + 1))
-    if len(_IOTA) < n + 1:
-        _IOTA = array("l", range(min(_IOTA_MAX, max(n + 1, 2 * len(_IOTA), 1 << 16))))
+    _grow_iota(n + 1)
     return _IOTA[:n], _IOTA[1 : n + 1]
 
 
@@ -245,24 +312,24 @@ def normalize(raw: str, steps: Sequence[Step] | None = None) -> Normalized:
     """
     steps = DEFAULT_STEPS if steps is None else steps
     text = raw
-    starts, ends = _identity_maps(len(raw))
-    descents: list[int] | None = []
+    runs = _Runs.identity(len(raw))
     changes: list[Change] = []
     for step in steps:
         edits = list(step.find(text))
         if edits and step.name in RECORDED_STEPS:
-            changes += _changes(step.name, text, starts, ends, edits)
+            changes += _changes(step.name, text, runs, edits)
         if edits:  # most steps find nothing in most documents: no copy then
-            text, starts, ends, descents = _apply(text, starts, ends, edits, descents)
-    return Normalized(raw, text, starts, ends, tuple(s.name for s in steps), descents, tuple(changes))
+            text, runs = _edited(text, edits, runs)
+    starts, ends = runs.arrays()
+    return Normalized(raw, text, starts, ends, tuple(s.name for s in steps), runs.descents(), tuple(changes))
 
 
-def _changes(step: str, text: str, starts: array, ends: array, edits: list[Edit]) -> Iterator[Change]:
+def _changes(step: str, text: str, runs: _Runs, edits: list[Edit]) -> Iterator[Change]:
     """``edits`` of ``text`` in raw positions, through the maps of the steps before."""
     for e in edits:
         if e.end > e.start:
             new = "".join(p if isinstance(p, str) else text[p[0]:p[1]] for p in e.pieces)
-            yield Change(step, starts[e.start], ends[e.end - 1], new)
+            yield Change(step, runs.start(e.start), runs.end(e.end - 1), new)
 
 
 def regex_step(name: str, description: str, example: tuple[str, str], pattern: str, repl,

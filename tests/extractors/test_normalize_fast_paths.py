@@ -1,9 +1,11 @@
 """The fast paths of :mod:`extractors.normalize` agree with the plain code they stand for.
 
-* ``_apply`` builds the offset maps from byte views joined once
-  (``_MapBuilder``); the *reference* is the chunk-by-chunk ``extend`` it
-  replaced, kept below.  Texts, maps, descents: all must be equal, and the
-  descents must be exactly the positions where a map decreases.
+* ``_apply`` and ``normalize`` keep the offset maps as runs (``_Runs``)
+  while the steps edit the text and write the arrays once at the end; the
+  *reference* is the chunk-by-chunk ``extend`` of every step's arrays, kept
+  below.  Texts, maps, descents: all must be equal, and the descents must be
+  exactly the positions where a map decreases.  ``_apply`` goes through the
+  arrays at every call, ``normalize`` chains the runs: both are checked.
 * ``punctuation`` tries its pattern only at the characters of its class, and
   ``ocr_slips`` its alternation only where a row's literal occurs
   (:func:`extractors.normalize.finditer_at`); the reference scans the text
@@ -144,6 +146,41 @@ def test_apply_agrees_with_the_reference(case):
     assert N._apply(text, None, None, edits)[0] == want[0]
 
 
+@st.composite
+def edit_chains(draw, text):
+    """Edits of ``text``, then edits of the text they leave, and so on (up to four steps)."""
+    chain = []
+    for _ in range(draw(st.integers(1, 4))):
+        edits = draw(edits_of(text))
+        chain.append(edits)
+        text = reference_apply(text, None, None, edits)[0]
+    return chain
+
+
+def chained_runs(text, chain):
+    """What ``normalize`` does with each step's edits: runs edited in turn, arrays written once."""
+    runs = N._Runs.identity(len(text))
+    for edits in chain:
+        text, runs = N._edited(text, edits, runs)
+    return (text, *runs.arrays(), runs.descents())
+
+
+def chained_reference(text, chain):
+    text, starts, ends, descents = text, *N._identity_maps(len(text)), []
+    for edits in chain:
+        text, starts, ends, descents = reference_apply(text, starts, ends, edits, descents)
+    return text, starts, ends, descents
+
+
+@MANY
+@given(st.text(alphabet="ab \n*–", max_size=30).flatmap(lambda t: st.tuples(st.just(t), edit_chains(t))))
+def test_chained_runs_agree_with_the_reference(case):
+    text, chain = case
+    got = chained_runs(text, chain)
+    assert got == chained_reference(text, chain)
+    assert got[3] == true_descents(got[1], got[2])
+
+
 APPLY_ROWS = [
     ("ab**cd", [Edit(2, 4, ("",))]),
     ("x – y", [Edit(2, 3, ("-",))]),  # one for one
@@ -161,6 +198,24 @@ def test_apply_rows(text, edits):
     starts, ends = N._identity_maps(len(text))
     got = N._apply(text, starts, ends, edits, [])
     assert got == reference_apply(text, starts, ends, edits, [])
+    assert got[3] == true_descents(got[1], got[2])
+    assert chained_runs(text, [edits]) == got
+
+
+CHAIN_ROWS = [
+    # stars out, then a same-length edit and a deletion across the seams they left
+    ("a**bc**d e", [[Edit(1, 3, ("",)), Edit(5, 7, ("",))], [Edit(0, 4, ("WXYZ",)), Edit(5, 6, ("",))]]),
+    # text moved back, then an edit inside the moved part and one after it
+    ("trong\n\n¹ x\n\nviệc", [[Edit(5, 16, (" ", (13, 16), "\n\n", (7, 10)))], [Edit(6, 8, ("VI",)), Edit(11, 14, ("",))]]),
+    ("", [[Edit(0, 0, ("x",))], [Edit(1, 1, ("y",))]]),  # insertions from an empty text
+    ("abc", [[], [Edit(0, 3, ("",))]]),  # everything deleted
+]
+
+
+@pytest.mark.parametrize("text,chain", CHAIN_ROWS)
+def test_chain_rows(text, chain):
+    got = chained_runs(text, chain)
+    assert got == chained_reference(text, chain)
     assert got[3] == true_descents(got[1], got[2])
 
 
