@@ -626,18 +626,47 @@ def _ocr_regex(rows: tuple[int, ...]):
 RE_OCR = _ocr_regex(tuple(range(len(OCR_SLIPS))))
 
 
+def literal_scan(literals: Iterable[str]):
+    """One ``re`` alternation of the plain strings ``literals`` (longest first), for
+    :func:`literal_positions`: one pass over the text, where testing each literal
+    with ``in`` is one pass per literal."""
+    return re.compile("|".join(re.escape(lit) for lit in sorted(set(literals), key=len, reverse=True)))
+
+
+def literal_positions(text: str, scan, literals: Sequence[str]) -> dict[str, list[int]]:
+    """``{lit: positions(text, lit)}`` for the ``literals`` that occur, overlapping ones
+    included; ``scan`` is their :func:`literal_scan`.
+
+    The scan's matches do not overlap, but every occurrence starts at a match
+    or inside one: an occurrence starting anywhere else would have been the
+    leftmost match from the end of the match before.  So the literals are
+    tested at each position of each match only (matches are few)."""
+    found: dict[str, list[int]] = {}
+    for m in scan.finditer(text):
+        for p in range(m.start(), m.end()):
+            for lit in literals:
+                if text.startswith(lit, p):
+                    found.setdefault(lit, []).append(p)
+    return found
+
+
+_OCR_LITERAL_SET = tuple(sorted({lit for lit in OCR_LITERALS if lit}))
+RE_OCR_LITERALS = literal_scan(_OCR_LITERAL_SET)
+
+
 def _find_ocr(text: str) -> Iterable[Edit]:
-    # Only rows whose literal is in the text can match (a substring test is
-    # far cheaper than the alternation's scan); leaving the others out of the
-    # alternation changes no match.  Most texts hold none.
-    rows = tuple(i for i, lit in enumerate(OCR_LITERALS) if lit is None or lit in text)
+    # Only rows whose literal is in the text can match (one scan for all the
+    # literals is far cheaper than the alternation's); leaving the others out
+    # of the alternation changes no match.  Most texts hold none.
+    found = literal_positions(text, RE_OCR_LITERALS, _OCR_LITERAL_SET)
+    rows = tuple(i for i, lit in enumerate(OCR_LITERALS) if lit is None or lit in found)
     if not rows:
         return
     rx = _ocr_regex(rows)
     if all(OCR_LITERALS[i] is not None for i in rows):
         # A row's match opens with its literal (what precedes it, "\\b" or
         # "^", is zero-width): try the alternation only where one is found.
-        matches = finditer_at(rx, text, [p for i in rows for p in positions(text, OCR_LITERALS[i])])
+        matches = finditer_at(rx, text, [p for i in rows for p in found[OCR_LITERALS[i]]])
     else:
         matches = rx.finditer(text)
     for m in matches:

@@ -9,7 +9,9 @@
 * ``punctuation`` tries its pattern only at the characters of its class, and
   ``ocr_slips`` its alternation only where a row's literal occurs
   (:func:`extractors.normalize.finditer_at`); the reference scans the text
-  with the same pattern.
+  with the same pattern.  The literals are found by one scan
+  (:func:`extractors.normalize.literal_positions`); the reference is
+  ``positions`` of each literal.
 
 Each is checked with a hypothesis property, a table of rows (must-not-change
 rows included) and every document of ``corpora/`` and ``tests/data/extra/``.
@@ -247,6 +249,38 @@ def assert_punctuation_agrees(text):
 def assert_ocr_agrees(text):
     got = [(e.start, e.end, e.pieces[0]) for e in N.ocr_slips.find(text)]
     assert got == reference_ocr(text)
+
+
+# literal_positions: one alternation scan stands for ``positions`` of every literal.
+# The OCR table's literals do not overlap one another; these do, every way.
+OVERLAPPING = ("aba", "bab", "ab", "b", "abab", "Phân đấu", "đấu tranh")
+
+
+def assert_literal_positions_agree(text, literals):
+    want = {lit: N.positions(text, lit) for lit in literals if lit in text}
+    assert N.literal_positions(text, N.literal_scan(literals), literals) == want
+
+
+@MANY
+@given(st.lists(st.sampled_from(("a", "b", "ab", "x", " ", "Phân ", "đấu", " tranh")), max_size=14).map("".join))
+def test_literal_positions_find_every_occurrence(text):
+    assert_literal_positions_agree(text, OVERLAPPING)
+    assert_literal_positions_agree(text, N._OCR_LITERAL_SET)
+
+
+LITERAL_ROWS = [
+    ("ababab", OVERLAPPING),  # each occurrence inside the scan's first match, "abab"
+    ("xbabx", OVERLAPPING),
+    ("Phân đấu tranh", OVERLAPPING),  # "đấu tranh" starts inside "Phân đấu"
+    ("Phân đấu tranh", ("Phân đấu", "đấu tranh", "tranh")),
+    ("abc", ("x", "y")),  # none
+    ("", ("a",)),
+]
+
+
+@pytest.mark.parametrize("text,literals", LITERAL_ROWS)
+def test_literal_positions_rows(text, literals):
+    assert_literal_positions_agree(text, literals)
 
 
 PUNCT_ROWS = [
