@@ -507,7 +507,9 @@ def _retone(word: str) -> str:
     return word
 
 
-RE_OLD_TONE = regex.compile(r"[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ]")
+# An old-style pair: a first letter and a toned vowel after it ("oá", "uỷ").
+OLD_TONE_PAIRS = (("oO", "àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ"), ("uU", "ỳýỷỹỵỲÝỶỸỴ"))
+RE_OLD_TONE = regex.compile("|".join(f"[{a}][{b}]" for a, b in OLD_TONE_PAIRS))
 RE_WORD_TAIL = regex.compile(r"\w*")
 RE_WORD_HEAD = regex.compile(r"\w*", regex.REVERSE)  # matched backwards from a position
 
@@ -551,16 +553,52 @@ def _retone_candidates():
     left as it is, and its Python round (about 90% of the pairs: "toàn",
     "hoạt") is saved.
     """
+    ending = "|".join(regex.escape(e) for e in _retone_endings())
+    unsafe = f"[^{NFC_SAFE_CHARS}]"
+    return regex.compile(
+        f"(?:{RE_OLD_TONE.pattern})(?:(?=(?:{ending})(?!\\w))|(?<={unsafe}(?s:.){{0,5}})|(?=(?s:.){{0,3}}{unsafe}))"
+    )
+
+
+@lru_cache(maxsize=1)
+def _retone_endings() -> list[str]:
+    """What follows the pairs of the table's changing words, up to the word's end (longest first)."""
     from underthesea.pipeline.text_normalize.text_normalizer import token_map
 
     keys = [k for k in token_map if len(k) <= 6 and RE_OLD_TONE.search(k) and _retone(k) != k]
     if not all(regex.fullmatch(r"\w+", k) for k in keys):
         raise ValueError("a changing key of the tone table is not one run of \\w: the prefilter assumes it is")
-    endings = {k[m.end():] for k in keys for m in RE_OLD_TONE.finditer(k)}
-    ending = "|".join(regex.escape(e) for e in sorted(endings, key=len, reverse=True))
+    return sorted({k[m.end():] for k in keys for m in RE_OLD_TONE.finditer(k)}, key=lambda e: (-len(e), e))
+
+
+# Letters and digits that are ``\w`` for ``regex`` (tests/extractors/test_normalize_tone_fast_path.py
+# checks each): where the prescan's ``(?![WORDISH])`` stands for ``(?!\w)``, it holds wherever
+# ``(?!\w)`` does.  (Stdlib re's own ``\w`` will not do: it takes "²", which regex's does not.)
+WORDISH_CHARS = "0-9A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1ea0-\u1ef9"
+
+
+@lru_cache(maxsize=1)
+def _retone_prescan():
+    """A stdlib-``re`` pattern matching the second character of every pair that
+    :func:`_retone_candidates` matches (and of a few more): where to try it.
+
+    It is that pattern written for ``re``, with two changes.  It looks for the
+    pair's second character first, then the first behind it: stdlib ``re``
+    scans for that class faster than ``regex`` scans for the pair (about 0.24
+    against 0.35 ms in a 40,000-character document).  And ``(?!\\w)`` becomes
+    ``(?![WORDISH])``, which holds wherever the first does (see
+    :data:`WORDISH_CHARS`); the other conditions are the same, the variable
+    lookbehind written as six fixed ones.  A match is one character, so every
+    position where it can match is found.
+    """
+    seconds = "".join(b for _, b in OLD_TONE_PAIRS)
+    ending = "|".join(re.escape(e) for e in _retone_endings())
     unsafe = f"[^{NFC_SAFE_CHARS}]"
-    return regex.compile(
-        f"(?:{RE_OLD_TONE.pattern})(?:(?=(?:{ending})(?!\\w))|(?<={unsafe}(?s:.){{0,5}})|(?=(?s:.){{0,3}}{unsafe}))"
+    behind = "|".join(f"(?<={unsafe}{'.' * k})" for k in range(6))
+    return re.compile(
+        f"[{seconds}](?<={RE_OLD_TONE.pattern})"
+        f"(?:(?=(?:{ending})(?![{WORDISH_CHARS}]))|{behind}|(?=.{{0,3}}{unsafe}))",
+        re.S,
     )
 
 
@@ -578,7 +616,9 @@ def _find_old_tones(text: str) -> Iterable[Edit]:
     :func:`_retone_candidates`).
     """
     last_end = -1
-    for c in _retone_candidates().finditer(text):
+    # tried only where the prescan finds a pair's second character, one after the pair's start
+    pairs = [m.start() - 1 for m in _retone_prescan().finditer(text)]
+    for c in finditer_at(_retone_candidates(), text, pairs):
         if c.start() < last_end:
             continue  # in the run just looked up
         m = RE_OLD_TONE.search(text, RE_WORD_HEAD.match(text, 0, c.start()).start())
