@@ -778,30 +778,44 @@ def _trim_spaces(m) -> str:
     return ""
 
 
+SPACES_PATTERN = r"(?P<trail>[ \t]+$)|(?P<run>(?<=\S) {2,}(?=\S))|(?P<lead>^ +)|(?P<nl>\n{3,})"
+
 spaces = regex_step(
     "spaces",
     "runs of spaces become one; line ends are trimmed; three or more newlines become two",
     ("a  b \t\n\n\n\nc", "a b\n\nc"),
-    r"(?P<trail>[ \t]+$)|(?P<run>(?<=\S) {2,}(?=\S))|(?P<lead>^ +)|(?P<nl>\n{3,})",
+    SPACES_PATTERN,
     _trim_spaces,
     module=re,
     candidates=lambda text: _space_candidates(text),
 )
+
+# A newline with a blank before it (a line end to trim), a space after it (a
+# line opening with spaces) or two more newlines after it: its first
+# character is a literal, which re skips to as fast as str.find, so one scan
+# stands for four str.find scans (" \n", "\t\n", "\n ", "\n\n\n").
+RE_SPACE_NEWLINE = re.compile(r"\n(?:(?<=[ \t]\n)|(?= |\n\n))")
 
 
 def _space_candidates(text: str) -> list[int]:
     """Every position where the spaces pattern can match: in blanks before a
     line end, at two spaces, at a space opening a line, in three newlines.
     (A single space between words, the commonest character, never matches.)"""
-    ends = positions(text, " \n") + positions(text, "\t\n")
+    ends, out = [], []
+    for m in RE_SPACE_NEWLINE.finditer(text):
+        p = m.start()
+        if p and text[p - 1] in " \t":
+            ends.append(p - 1)
+        if text[p + 1 : p + 2] == " ":
+            out.append(p + 1)
+        if text.startswith("\n\n", p + 1):
+            out.append(p)
     if text[-1:] in (" ", "\t"):
         ends.append(len(text) - 1)
-    out = _with_run_before(text, ends)
+    out += _with_run_before(text, ends)
     out += positions(text, "  ")
-    out += positions(text, "\n ", 1)
     if text[:1] == " ":
         out.append(0)
-    out += positions(text, "\n\n\n")
     return out
 
 DEFAULT_STEPS: tuple[Step, ...] = (

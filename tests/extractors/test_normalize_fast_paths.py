@@ -251,6 +251,37 @@ def assert_ocr_agrees(text):
     assert got == reference_ocr(text)
 
 
+# spaces: tried only at its candidates (one re scan for the newlines that matter, "  " by str.find)
+SPACE_PIECES = (" ", "  ", "\t", "\n", "\n\n", "\n\n\n", "a", "bc", "\u00a0", "\r", "|", "ạ")
+
+
+def assert_spaces_agree(text):
+    got = [(e.start, e.end, e.pieces[0]) for e in N.spaces.find(text)]
+    rx = re.compile(N.SPACES_PATTERN, re.M)
+    want = [(m.start(), m.end(), N._trim_spaces(m)) for m in rx.finditer(text) if N._trim_spaces(m) != m.group()]
+    assert got == want
+
+
+@MANY
+@given(st.lists(st.sampled_from(SPACE_PIECES), max_size=16).map("".join))
+def test_space_candidates_find_what_the_scan_finds(text):
+    assert_spaces_agree(text)
+
+
+SPACE_ROWS = [
+    ("cuối dòng   \nsau", 1), ("a\t\t\nb", 1), ("x\ty \t", 1), ("\n  lead", 1), ("  lead", 1),
+    ("a\n\n\n\nb", 1), ("a  b", 1), ("a\tb \t\t\nc", 1),
+    ("a\tb\t\t\nc", 0),  # a table row keeps its trailing tabs (its empty last cells)
+    ("một dòng\nhai dòng", 0), ("a\n\nb", 0), ("a b c", 0), ("", 0), ("\n", 0),
+]
+
+
+@pytest.mark.parametrize("text,n", SPACE_ROWS)
+def test_space_rows(text, n):
+    assert len(list(N.spaces.find(text))) == n
+    assert_spaces_agree(text)
+
+
 # literal_positions: one alternation scan stands for ``positions`` of every literal.
 # The OCR table's literals do not overlap one another; these do, every way.
 OVERLAPPING = ("aba", "bab", "ab", "b", "abab", "Phân đấu", "đấu tranh")
