@@ -681,10 +681,13 @@ def literal_positions(text: str, scan, literals: Sequence[str]) -> dict[str, lis
     or inside one: an occurrence starting anywhere else would have been the
     leftmost match from the end of the match before.  So the literals are
     tested at each position of each match only (matches are few)."""
+    by_first: dict[str, list[str]] = {}
+    for lit in literals:
+        by_first.setdefault(lit[0], []).append(lit)
     found: dict[str, list[int]] = {}
     for m in scan.finditer(text):
         for p in range(m.start(), m.end()):
-            for lit in literals:
+            for lit in by_first.get(text[p], ()):
                 if text.startswith(lit, p):
                     found.setdefault(lit, []).append(p)
     return found
