@@ -12,6 +12,9 @@
   with the same pattern.  The literals are found by one scan
   (:func:`extractors.normalize.literal_positions`); the reference is
   ``positions`` of each literal.
+* ``spaces``, ``page_breaks`` and ``footnotes`` try their pattern only at
+  candidates (a stdlib-``re`` prescan); the reference scans the text with the
+  pattern.
 
 Each is checked with a hypothesis property, a table of rows (must-not-change
 rows included) and every document of ``corpora/`` and ``tests/data/extra/``.
@@ -282,6 +285,63 @@ def test_space_rows(text, n):
     assert_spaces_agree(text)
 
 
+# page_breaks and footnotes: their regex tried only where a stdlib-re prescan finds a newline
+# that may begin a match (classes widened: NOT_BEFORE_A_CUT, NOT_LOWER).
+CUT_PIECES = ("trong", "việc", "Việc", "I. MỤC", ",", ";", ".", ":", "2", "12", "1234", "A", "ủy", "Đ", "-",
+              "\n", "\n\n", " ", "\t", "===== Trang 2 =====", "¹", "²³ Chú", "a) ", "đ. ", "(", "\u00b2", "x")
+
+
+def assert_page_breaks_agree(text):
+    got = [(e.start, e.end) for e in N.page_breaks.find(text)]
+    assert got == [m.span() for m in N.RE_PAGE_BREAK.finditer(text)]
+
+
+def assert_footnotes_agree(text):
+    got = [(e.start, e.end) for e in N.footnotes.find(text)]
+    assert got == [m.span() for m in N.RE_FOOTNOTE_SPLIT.finditer(text)]
+
+
+@MANY
+@given(st.lists(st.sampled_from(CUT_PIECES), max_size=14).map("".join))
+def test_cut_prescans_find_what_the_scans_find(text):
+    assert_page_breaks_agree(text)
+    assert_footnotes_agree(text)
+
+
+@pytest.mark.parametrize("widened,narrow", [
+    (N.NOT_BEFORE_A_CUT, r"[\p{Ll},;\d]"),  # a line end before a cut: none of these may be left out
+    (N.NOT_LOWER, r"\p{Ll}"),  # the continuation's first character
+])
+def test_cut_prescan_classes_leave_out_no_character_the_pattern_takes(widened, narrow):
+    kept = re.compile(f"[^{widened}]")
+    needed = N.regex.compile(narrow)
+    assert [hex(cp) for cp in range(0x110000) if needed.match(chr(cp)) and not kept.match(chr(cp))] == []
+
+
+CUT_ROWS = [
+    ("cán bộ trong\n\nviệc thực hiện", 1, 0),
+    ("phát huy\n2\n\nvai trò", 1, 0),
+    ("phát triển\n\n===== Trang 2 =====\n2\n\ncác khu", 1, 0),
+    ("năm 2025;\n\ntiếp tục", 1, 0),  # ";" and a digit may end the first half
+    ("Thông qua\n\n¹ Đề án số 02\n\ncác hoạt động", 1, 1),  # alone, "02" then "các" is a page break too
+    ("hết câu.\n\nviệc khác", 0, 0),
+    ("như sau\n\nI. MỤC TIÊU", 0, 0),
+    ("như sau\n\n- gạch đầu dòng", 0, 0),
+    ("phối hợp thực hiện\n\na) Cuộc vận động", 0, 0),
+    ("hết câu.\n\n¹ Chú thích\n\nCâu mới", 0, 0),
+    ("TIÊU\n\nviệc", 0, 0),
+    ("", 0, 0),
+]
+
+
+@pytest.mark.parametrize("text,breaks,splits", CUT_ROWS)
+def test_cut_rows(text, breaks, splits):
+    assert len(list(N.page_breaks.find(text))) == breaks
+    assert len(list(N.footnotes.find(text))) == splits
+    assert_page_breaks_agree(text)
+    assert_footnotes_agree(text)
+
+
 # literal_positions: one alternation scan stands for ``positions`` of every literal.
 # The OCR table's literals do not overlap one another; these do, every way.
 OVERLAPPING = ("aba", "bab", "ab", "b", "abab", "Phân đấu", "đấu tranh")
@@ -346,6 +406,12 @@ def test_corpus(path):
     for step in N.DEFAULT_STEPS:
         if step is N.ocr_slips:
             assert_ocr_agrees(text)
+        if step is N.spaces:
+            assert_spaces_agree(text)
+        if step is N.footnotes:
+            assert_footnotes_agree(text)
+        if step is N.page_breaks:
+            assert_page_breaks_agree(text)
         edits = list(step.find(text))
         got = N._apply(text, starts, ends, edits, descents)
         assert got == reference_apply(text, starts, ends, edits, descents), step.name
