@@ -9,9 +9,9 @@ Checked with
 
 * every character of ``NFC_SAFE_CHARS`` against ``unicodedata`` (the
   prefilter's proof needs a string of them to be NFC);
-* the stdlib-``re`` prescan (``_retone_prescan``), which says where to try
-  ``_retone_candidates``: it must find the second character of every pair
-  the candidates pattern matches (a hypothesis property, the rows, the
+* the stdlib-``re`` prescans (``_retone_prescan``), which say where to try
+  ``_retone_candidates``: they must find every pair the candidates pattern
+  matches (a hypothesis property, the rows, the
   corpus), and every character of ``WORDISH_CHARS`` must be ``\\w`` for
   ``regex``;
 * a hypothesis property over Vietnamese syllables, table words, decomposed
@@ -59,9 +59,9 @@ def assert_tones_agree(text):
 
 
 def assert_prescan_covers(text):
-    """The prescan finds the second character of every pair the candidates pattern matches, and
+    """The prescans find every pair the candidates pattern matches, and
     trying the pattern there only finds what its scan finds."""
-    found = {m.start() - 1 for m in N._retone_prescan().finditer(text)}
+    found = {m.start() for rx in N._retone_prescan() for m in rx.finditer(text)}
     scan = [m.span() for m in N._retone_candidates().finditer(text)]
     assert {a for a, _ in scan} <= found
     assert [m.span() for m in N.finditer_at(N._retone_candidates(), text, found)] == scan
