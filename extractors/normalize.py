@@ -664,28 +664,35 @@ def _ocr_regex(rows: tuple[int, ...]):
 RE_OCR = _ocr_regex(tuple(range(len(OCR_SLIPS))))
 
 
-def literal_scan(literals: Iterable[str]):
-    """One ``re`` alternation of the plain strings ``literals`` (longest first), for
-    :func:`literal_positions`: one pass over the text, where testing each literal
-    with ``in`` is one pass per literal."""
-    return re.compile("|".join(re.escape(lit) for lit in sorted(set(literals), key=len, reverse=True)))
+def literal_scan(literals: Iterable[str]) -> tuple:
+    """Stdlib-``re`` patterns for :func:`literal_positions`, one per first character of
+    ``literals``: that character where one of its literals goes on after it.
+
+    The character is a literal, which ``re`` skips to fast; one alternation of
+    all the literals would test every position against the class of their
+    first characters, several times slower (a test per character rather than
+    a search).  The rest is in a lookahead: a match is one character, so
+    every position where a literal starts is found, overlapping ones included.
+    """
+    groups: dict[str, list[str]] = {}
+    for lit in sorted(set(literals), key=len, reverse=True):
+        groups.setdefault(lit[0], []).append(re.escape(lit[1:]))
+    return tuple(re.compile(f"{re.escape(first)}(?={'|'.join(rests)})") for first, rests in groups.items())
 
 
-def literal_positions(text: str, scan, literals: Sequence[str]) -> dict[str, list[int]]:
+def literal_positions(text: str, scan: tuple, literals: Sequence[str]) -> dict[str, list[int]]:
     """``{lit: positions(text, lit)}`` for the ``literals`` that occur, overlapping ones
-    included; ``scan`` is their :func:`literal_scan`.
-
-    The scan's matches do not overlap, but every occurrence starts at a match
-    or inside one: an occurrence starting anywhere else would have been the
-    leftmost match from the end of the match before.  So the literals are
-    tested at each position of each match only (matches are few)."""
+    included; ``scan`` is their :func:`literal_scan`.  Each position a pattern
+    finds starts one of the literals of its first character: which ones is
+    read there (the positions are few)."""
     by_first: dict[str, list[str]] = {}
     for lit in literals:
         by_first.setdefault(lit[0], []).append(lit)
     found: dict[str, list[int]] = {}
-    for m in scan.finditer(text):
-        for p in range(m.start(), m.end()):
-            for lit in by_first.get(text[p], ()):
+    for rx in scan:
+        for m in rx.finditer(text):
+            p = m.start()
+            for lit in by_first[text[p]]:
                 if text.startswith(lit, p):
                     found.setdefault(lit, []).append(p)
     return found
@@ -696,9 +703,9 @@ RE_OCR_LITERALS = literal_scan(_OCR_LITERAL_SET)
 
 
 def _find_ocr(text: str) -> Iterable[Edit]:
-    # Only rows whose literal is in the text can match (one scan for all the
-    # literals is far cheaper than the alternation's); leaving the others out
-    # of the alternation changes no match.  Most texts hold none.
+    # Only rows whose literal is in the text can match (the literal scans are
+    # far cheaper than the alternation's); leaving the others out of the
+    # alternation changes no match.  Most texts hold none.
     found = literal_positions(text, RE_OCR_LITERALS, _OCR_LITERAL_SET)
     rows = tuple(i for i, lit in enumerate(OCR_LITERALS) if lit is None or lit in found)
     if not rows:

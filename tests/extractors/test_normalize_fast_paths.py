@@ -9,9 +9,9 @@
 * ``punctuation`` tries its pattern only at the characters of its class, and
   ``ocr_slips`` its alternation only where a row's literal occurs
   (:func:`extractors.normalize.finditer_at`); the reference scans the text
-  with the same pattern.  The literals are found by one scan
-  (:func:`extractors.normalize.literal_positions`); the reference is
-  ``positions`` of each literal.
+  with the same pattern.  The literals are found by one scan per first
+  character (:func:`extractors.normalize.literal_positions`); the reference
+  is ``positions`` of each literal.
 * ``spaces``, ``page_breaks`` and ``footnotes`` try their pattern only at
   candidates (a stdlib-``re`` prescan); the reference scans the text with the
   pattern.
@@ -342,7 +342,7 @@ def test_cut_rows(text, breaks, splits):
     assert_footnotes_agree(text)
 
 
-# literal_positions: one alternation scan stands for ``positions`` of every literal.
+# literal_positions: a scan per first character stands for ``positions`` of every literal.
 # The OCR table's literals do not overlap one another; these do, every way.
 OVERLAPPING = ("aba", "bab", "ab", "b", "abab", "Phân đấu", "đấu tranh")
 
