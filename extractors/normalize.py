@@ -258,28 +258,35 @@ class _Runs:
         return out
 
     def arrays(self) -> tuple[array, array]:
-        """``starts`` and ``ends``, each written once: a run counting up is a slice of :data:`_IOTA`."""
+        """``starts`` and ``ends``, each written once: a run counting up is a slice of
+        :data:`_IOTA` (or, beyond it, built from a range), an edit's output one value repeated."""
         n, at, S, E, K = self.n, self.at, self.s, self.e, self.k
         if len(at) == 1 and K[0] == 1 and S[0] == 0 and E[0] == 1:
             return _identity_maps(n)
-        bounds = at[1:] + [n]
-        top = max((max(s, e) + b - a for a, b, s, e, k in zip(at, bounds, S, E, K) if k), default=0)
-        if min(S, default=0) < 0 or min(E, default=0) < 0 or top > _IOTA_MAX:
-            return (array("l", (s + k * i for a, b, s, k in zip(at, bounds, S, K) for i in range(b - a))),
-                    array("l", (e + k * i for a, b, e, k in zip(at, bounds, E, K) for i in range(b - a))))
-        _grow_iota(top)
-        iota = memoryview(_IOTA).cast("B")
+        if at:
+            _grow_iota(max(max(S), max(E)) + n)  # the largest value a run can count up to
         starts, ends = array("l", [0]) * n, array("l", [0]) * n
         s_out, e_out = memoryview(starts).cast("B"), memoryview(ends).cast("B")
         w = starts.itemsize
-        for a, b, s, e, k in zip(at, bounds, S, E, K):
-            if k:
-                s_out[a * w : b * w] = iota[s * w : (s + b - a) * w]
-                e_out[a * w : b * w] = iota[e * w : (e + b - a) * w]
+        b = n
+        for i in range(len(at) - 1, -1, -1):  # backwards: each run ends where the next starts
+            a = at[i]
+            if K[i]:
+                s_out[a * w : b * w] = _counting(S[i], b - a)
+                e_out[a * w : b * w] = _counting(E[i], b - a)
             else:
-                s_out[a * w : b * w] = array("l", [s]).tobytes() * (b - a)
-                e_out[a * w : b * w] = array("l", [e]).tobytes() * (b - a)
+                s_out[a * w : b * w] = array("l", [S[i]]).tobytes() * (b - a)
+                e_out[a * w : b * w] = array("l", [E[i]]).tobytes() * (b - a)
+            b = a
         return starts, ends
+
+
+def _counting(v: int, count: int):
+    """The bytes of the longs ``v, v+1, …, v+count-1``: a view of :data:`_IOTA` when it holds them."""
+    if 0 <= v and v + count <= len(_IOTA):
+        w = _IOTA.itemsize
+        return memoryview(_IOTA).cast("B")[v * w : (v + count) * w]
+    return memoryview(array("l", range(v, v + count))).cast("B")
 
 
 _IOTA = array("l")  # 0, 1, 2, …: identity maps are slices of it (a copy, not a loop over ints)

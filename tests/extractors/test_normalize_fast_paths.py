@@ -224,6 +224,15 @@ def test_chain_rows(text, chain):
     assert got[3] == true_descents(got[1], got[2])
 
 
+@pytest.mark.parametrize("text,chain", CHAIN_ROWS)
+def test_chain_rows_beyond_iota(monkeypatch, text, chain):
+    """Runs counting beyond ``_IOTA`` (a text longer than ``_IOTA_MAX``) are built from ranges."""
+    monkeypatch.setattr(N, "_IOTA", N.array("l"))
+    monkeypatch.setattr(N, "_IOTA_MAX", 4)
+    got = chained_runs(text, chain)
+    assert got == chained_reference(text, chain)
+
+
 # ---------------------------------------------------------------- candidates
 
 PUNCT_ALPHABET = "".join(N._PUNCT_MAP) + "ab -/\n" + VI_LOWER[:12]
