@@ -462,30 +462,41 @@ markdown_tables = regex_step(
     trigger=lambda text: "|" in text,
 )
 
-markdown = regex_step(
-    "markdown",
-    "markdown debris goes: heading hashes, rules, bold/italic stars, backslash escapes; "
-    "bold glued between two headings becomes a line break",
-    ("## **I. MỤC TIÊU**", "I. MỤC TIÊU"),
+MARKDOWN_PATTERN = (
     r"(?P<glue>\*{4}|(?<=\p{L})\*\*(?=[\p{Lu}\d]))"
     r"|(?P<rule>^[ \t]*(?:[-*_=][ \t]*){3,}$)"
     r"|(?P<hash>^[ \t]*\#{1,6}[ \t]+)"
     r"|(?P<endstar>[ \t]+\*{1,3}(?=[ \t]*$))"  # "2025 *": a closing star cut off by a line break
     r"|(?P<stars>\*{1,3}(?=\S)|(?<=\S)\*{1,3})"
-    r"|(?P<esc>\\(?=[\\`*_{}\[\]()\#+\-.!|]))",
-    lambda m: "\n" if m.group("glue") else "",
+    r"|(?P<esc>\\(?=[\\`*_{}\[\]()\#+\-.!|]))"
+)
+
+
+def _unmark(m) -> str:
+    return "\n" if m.group("glue") else ""
+
+
+markdown = regex_step(
+    "markdown",
+    "markdown debris goes: heading hashes, rules, bold/italic stars, backslash escapes; "
+    "bold glued between two headings becomes a line break",
+    ("## **I. MỤC TIÊU**", "I. MỤC TIÊU"),
+    MARKDOWN_PATTERN,
+    _unmark,
     candidates=lambda text: _markdown_candidates(text),
 )
 
-# A line whose first non-blank character may open a rule or a heading.
-RE_LINE_MARK = re.compile(r"\n[ \t]*[-*_=#]")  # a literal first character: fast to scan for
-RE_FIRST_LINE_MARK = re.compile(r"[ \t]*[-*_=#]")
+# A line whose first non-blank characters may open a rule (three marks, as a
+# rule needs: a "- " list item is left out) or a heading.
+RE_LINE_MARK = re.compile(r"\n[ \t]*(?:(?:[-*_=][ \t]*){3}|\#)")  # a literal first character: fast to scan for
+RE_FIRST_LINE_MARK = re.compile(r"[ \t]*(?:(?:[-*_=][ \t]*){3}|\#)")
 
 
 def _markdown_candidates(text: str) -> list[int]:
     """Every position where the markdown pattern can match: a star (and the
-    blanks before it, for "endstar"), a backslash, a line opening with a rule
-    or heading character."""
+    blanks before it, for "endstar"), a backslash, a line opening as a rule
+    or a heading may (only "rule" and "hash" can match at a line start that
+    is none of the others)."""
     out = _with_run_before(text, positions(text, "*"))
     out += positions(text, "\\")
     out += [m.start() + 1 for m in RE_LINE_MARK.finditer(text)]

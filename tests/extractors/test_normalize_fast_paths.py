@@ -12,7 +12,7 @@
   with the same pattern.  The literals are found by one scan per first
   character (:func:`extractors.normalize.literal_positions`); the reference
   is ``positions`` of each literal.
-* ``spaces``, ``page_breaks`` and ``footnotes`` try their pattern only at
+* ``markdown``, ``spaces``, ``page_breaks`` and ``footnotes`` try their pattern only at
   candidates (a stdlib-``re`` prescan); the reference scans the text with the
   pattern.
 
@@ -263,6 +263,38 @@ def assert_ocr_agrees(text):
     assert got == reference_ocr(text)
 
 
+# markdown: tried only at its candidates (stars and the blanks before them, backslashes,
+# lines opening with two rule marks or a hash)
+MARKDOWN_PIECES = ("*", "**", "***", "****", " ", "\t", "\n", "-", "- ", "_", "=", "#", "## ", "\\", "\\*",
+                   "a", "B", "1", "Đ", "ạ", "- Tăng", "---", "* * *", "| x |", "\n## ", "\n--", "\n_ _")
+
+
+def assert_markdown_agrees(text):
+    got = [(e.start, e.end, e.pieces[0]) for e in N.markdown.find(text)]
+    rx = N.regex.compile(N.MARKDOWN_PATTERN, N.regex.M)
+    want = [(m.start(), m.end(), N._unmark(m)) for m in rx.finditer(text) if N._unmark(m) != m.group()]
+    assert got == want
+
+
+@MANY
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=14).map("".join))
+def test_markdown_candidates_find_what_the_scan_finds(text):
+    assert_markdown_agrees(text)
+
+
+MARKDOWN_ROWS = [
+    ("## **I. MỤC TIÊU**", 4), ("a\n## b", 1), ("a\n\t# b", 1), ("a\n  ---\nb", 1), ("-----", 1), ("a\n- - -\nb", 1), ("a\n  ***  \nb", 1), ("  # Tiêu đề", 1),
+    ("của **Bộ Chính trị** về", 3),  # a closing "**" before a blank goes one star at a time ("ngày 21\n2025 *", 1), ("a \\- b", 1), ("x****Y", 1),
+    ("- gạch đầu dòng", 0), ("a\n- Tăng cường\n-- hai", 0), ("2 * 3 = 6", 0), ("#hashtag", 0), ("", 0),
+]
+
+
+@pytest.mark.parametrize("text,n", MARKDOWN_ROWS)
+def test_markdown_rows(text, n):
+    assert len(list(N.markdown.find(text))) == n
+    assert_markdown_agrees(text)
+
+
 # spaces: tried only at its candidates (one re scan for the newlines that matter, "  " by str.find)
 SPACE_PIECES = (" ", "  ", "\t", "\n", "\n\n", "\n\n\n", "a", "bc", "\u00a0", "\r", "|", "ạ")
 
@@ -415,6 +447,8 @@ def test_corpus(path):
     for step in N.DEFAULT_STEPS:
         if step is N.ocr_slips:
             assert_ocr_agrees(text)
+        if step is N.markdown:
+            assert_markdown_agrees(text)
         if step is N.spaces:
             assert_spaces_agree(text)
         if step is N.footnotes:
