@@ -72,7 +72,7 @@ class Normalized:
     steps: tuple[str, ...]
     # Sorted positions i where ``starts`` or ``ends`` decreases (map[i] < map[i-1]),
     # i.e. where a step moved text; None when unknown.  A span without one
-    # inside maps to its end points, with no scan (see :func:`_apply`).
+    # inside maps to its end points, with no scan (see :meth:`_Runs.descents`).
     descents: list[int] | None = field(default=None, compare=False, repr=False)
     # The edits of RECORDED_STEPS, in raw positions.
     changes: tuple[Change, ...] = field(default=(), compare=False, repr=False)
@@ -687,10 +687,11 @@ def literal_scan(literals: Iterable[str]) -> tuple:
     ``literals``: that character where one of its literals goes on after it.
 
     The character is a literal, which ``re`` skips to fast; one alternation of
-    all the literals would test every position against the class of their
-    first characters, several times slower (a test per character rather than
-    a search).  The rest is in a lookahead: a match is one character, so
-    every position where a literal starts is found, overlapping ones included.
+    all the literals tests every position against the class of their first
+    characters instead, about half as fast for the OCR table (a test per
+    character rather than a search).  The rest is in a lookahead: a match is
+    one character, so every position where a literal starts is found,
+    overlapping ones included.  The literals must not be empty.
     """
     groups: dict[str, list[str]] = {}
     for lit in sorted(set(literals), key=len, reverse=True):
