@@ -1,13 +1,20 @@
 """The fast paths of :mod:`extractors.normalize` agree with the plain code they stand for.
 
-* ``_apply`` builds the offset maps from byte views joined once
-  (``_MapBuilder``); the *reference* is the chunk-by-chunk ``extend`` it
-  replaced, kept below.  Texts, maps, descents: all must be equal, and the
-  descents must be exactly the positions where a map decreases.
+* ``_apply`` and ``normalize`` keep the offset maps as runs (``_Runs``)
+  while the steps edit the text and write the arrays once at the end; the
+  *reference* is the chunk-by-chunk ``extend`` of every step's arrays, kept
+  below.  Texts, maps, descents: all must be equal, and the descents must be
+  exactly the positions where a map decreases.  ``_apply`` goes through the
+  arrays at every call, ``normalize`` chains the runs: both are checked.
 * ``punctuation`` tries its pattern only at the characters of its class, and
   ``ocr_slips`` its alternation only where a row's literal occurs
   (:func:`extractors.normalize.finditer_at`); the reference scans the text
-  with the same pattern.
+  with the same pattern.  The literals are found by one scan per first
+  character (:func:`extractors.normalize.literal_positions`); the reference
+  is ``positions`` of each literal.
+* ``markdown``, ``spaces``, ``page_breaks`` and ``footnotes`` try their pattern only at
+  candidates (a stdlib-``re`` prescan); the reference scans the text with the
+  pattern.
 
 Each is checked with a hypothesis property, a table of rows (must-not-change
 rows included) and every document of ``corpora/`` and ``tests/data/extra/``.
@@ -144,6 +151,41 @@ def test_apply_agrees_with_the_reference(case):
     assert N._apply(text, None, None, edits)[0] == want[0]
 
 
+@st.composite
+def edit_chains(draw, text):
+    """Edits of ``text``, then edits of the text they leave, and so on (up to four steps)."""
+    chain = []
+    for _ in range(draw(st.integers(1, 4))):
+        edits = draw(edits_of(text))
+        chain.append(edits)
+        text = reference_apply(text, None, None, edits)[0]
+    return chain
+
+
+def chained_runs(text, chain):
+    """What ``normalize`` does with each step's edits: runs edited in turn, arrays written once."""
+    runs = N._Runs.identity(len(text))
+    for edits in chain:
+        text, runs = N._edited(text, edits, runs)
+    return (text, *runs.arrays(), runs.descents())
+
+
+def chained_reference(text, chain):
+    text, starts, ends, descents = text, *N._identity_maps(len(text)), []
+    for edits in chain:
+        text, starts, ends, descents = reference_apply(text, starts, ends, edits, descents)
+    return text, starts, ends, descents
+
+
+@MANY
+@given(st.text(alphabet="ab \n*–", max_size=30).flatmap(lambda t: st.tuples(st.just(t), edit_chains(t))))
+def test_chained_runs_agree_with_the_reference(case):
+    text, chain = case
+    got = chained_runs(text, chain)
+    assert got == chained_reference(text, chain)
+    assert got[3] == true_descents(got[1], got[2])
+
+
 APPLY_ROWS = [
     ("ab**cd", [Edit(2, 4, ("",))]),
     ("x – y", [Edit(2, 3, ("-",))]),  # one for one
@@ -162,6 +204,33 @@ def test_apply_rows(text, edits):
     got = N._apply(text, starts, ends, edits, [])
     assert got == reference_apply(text, starts, ends, edits, [])
     assert got[3] == true_descents(got[1], got[2])
+    assert chained_runs(text, [edits]) == got
+
+
+CHAIN_ROWS = [
+    # stars out, then a same-length edit and a deletion across the seams they left
+    ("a**bc**d e", [[Edit(1, 3, ("",)), Edit(5, 7, ("",))], [Edit(0, 4, ("WXYZ",)), Edit(5, 6, ("",))]]),
+    # text moved back, then an edit inside the moved part and one after it
+    ("trong\n\n¹ x\n\nviệc", [[Edit(5, 16, (" ", (13, 16), "\n\n", (7, 10)))], [Edit(6, 8, ("VI",)), Edit(11, 14, ("",))]]),
+    ("", [[Edit(0, 0, ("x",))], [Edit(1, 1, ("y",))]]),  # insertions from an empty text
+    ("abc", [[], [Edit(0, 3, ("",))]]),  # everything deleted
+]
+
+
+@pytest.mark.parametrize("text,chain", CHAIN_ROWS)
+def test_chain_rows(text, chain):
+    got = chained_runs(text, chain)
+    assert got == chained_reference(text, chain)
+    assert got[3] == true_descents(got[1], got[2])
+
+
+@pytest.mark.parametrize("text,chain", CHAIN_ROWS)
+def test_chain_rows_beyond_iota(monkeypatch, text, chain):
+    """Runs counting beyond ``_IOTA`` (a text longer than ``_IOTA_MAX``) are built from ranges."""
+    monkeypatch.setattr(N, "_IOTA", N.array("l"))
+    monkeypatch.setattr(N, "_IOTA_MAX", 4)
+    got = chained_runs(text, chain)
+    assert got == chained_reference(text, chain)
 
 
 # ---------------------------------------------------------------- candidates
@@ -192,6 +261,158 @@ def assert_punctuation_agrees(text):
 def assert_ocr_agrees(text):
     got = [(e.start, e.end, e.pieces[0]) for e in N.ocr_slips.find(text)]
     assert got == reference_ocr(text)
+
+
+# markdown: tried only at its candidates (stars and the blanks before them, backslashes,
+# lines opening with two rule marks or a hash)
+MARKDOWN_PIECES = ("*", "**", "***", "****", " ", "\t", "\n", "-", "- ", "_", "=", "#", "## ", "\\", "\\*",
+                   "a", "B", "1", "Đ", "ạ", "- Tăng", "---", "* * *", "| x |", "\n## ", "\n--", "\n_ _")
+
+
+def assert_markdown_agrees(text):
+    got = [(e.start, e.end, e.pieces[0]) for e in N.markdown.find(text)]
+    rx = N.regex.compile(N.MARKDOWN_PATTERN, N.regex.M)
+    want = [(m.start(), m.end(), N._unmark(m)) for m in rx.finditer(text) if N._unmark(m) != m.group()]
+    assert got == want
+
+
+@MANY
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=14).map("".join))
+def test_markdown_candidates_find_what_the_scan_finds(text):
+    assert_markdown_agrees(text)
+
+
+MARKDOWN_ROWS = [
+    ("## **I. MỤC TIÊU**", 4), ("a\n## b", 1), ("a\n\t# b", 1), ("a\n  ---\nb", 1), ("-----", 1), ("a\n- - -\nb", 1), ("a\n  ***  \nb", 1), ("  # Tiêu đề", 1),
+    ("của **Bộ Chính trị** về", 3),  # a closing "**" before a blank goes one star at a time ("ngày 21\n2025 *", 1), ("a \\- b", 1), ("x****Y", 1),
+    ("- gạch đầu dòng", 0), ("a\n- Tăng cường\n-- hai", 0), ("2 * 3 = 6", 0), ("#hashtag", 0), ("", 0),
+]
+
+
+@pytest.mark.parametrize("text,n", MARKDOWN_ROWS)
+def test_markdown_rows(text, n):
+    assert len(list(N.markdown.find(text))) == n
+    assert_markdown_agrees(text)
+
+
+# spaces: tried only at its candidates (one re scan for the newlines that matter, "  " by str.find)
+SPACE_PIECES = (" ", "  ", "\t", "\n", "\n\n", "\n\n\n", "a", "bc", "\u00a0", "\r", "|", "ạ")
+
+
+def assert_spaces_agree(text):
+    got = [(e.start, e.end, e.pieces[0]) for e in N.spaces.find(text)]
+    rx = re.compile(N.SPACES_PATTERN, re.M)
+    want = [(m.start(), m.end(), N._trim_spaces(m)) for m in rx.finditer(text) if N._trim_spaces(m) != m.group()]
+    assert got == want
+
+
+@MANY
+@given(st.lists(st.sampled_from(SPACE_PIECES), max_size=16).map("".join))
+def test_space_candidates_find_what_the_scan_finds(text):
+    assert_spaces_agree(text)
+
+
+SPACE_ROWS = [
+    ("cuối dòng   \nsau", 1), ("a\t\t\nb", 1), ("x\ty \t", 1), ("\n  lead", 1), ("  lead", 1),
+    ("a\n\n\n\nb", 1), ("a  b", 1), ("a\tb \t\t\nc", 1),
+    ("a\tb\t\t\nc", 0),  # a table row keeps its trailing tabs (its empty last cells)
+    ("một dòng\nhai dòng", 0), ("a\n\nb", 0), ("a b c", 0), ("", 0), ("\n", 0),
+]
+
+
+@pytest.mark.parametrize("text,n", SPACE_ROWS)
+def test_space_rows(text, n):
+    assert len(list(N.spaces.find(text))) == n
+    assert_spaces_agree(text)
+
+
+# page_breaks and footnotes: their regex tried only where a stdlib-re prescan finds a newline
+# that may begin a match (classes widened: NOT_BEFORE_A_CUT, NOT_LOWER).
+CUT_PIECES = ("trong", "việc", "Việc", "I. MỤC", ",", ";", ".", ":", "2", "12", "1234", "A", "ủy", "Đ", "-",
+              "\n", "\n\n", " ", "\t", "===== Trang 2 =====", "¹", "²³ Chú", "a) ", "đ. ", "(", "\u00b2", "x")
+
+
+def assert_page_breaks_agree(text):
+    got = [(e.start, e.end) for e in N.page_breaks.find(text)]
+    assert got == [m.span() for m in N.RE_PAGE_BREAK.finditer(text)]
+
+
+def assert_footnotes_agree(text):
+    got = [(e.start, e.end) for e in N.footnotes.find(text)]
+    assert got == [m.span() for m in N.RE_FOOTNOTE_SPLIT.finditer(text)]
+
+
+@MANY
+@given(st.lists(st.sampled_from(CUT_PIECES), max_size=14).map("".join))
+def test_cut_prescans_find_what_the_scans_find(text):
+    assert_page_breaks_agree(text)
+    assert_footnotes_agree(text)
+
+
+@pytest.mark.parametrize("widened,narrow", [
+    (N.NOT_BEFORE_A_CUT, r"[\p{Ll},;\d]"),  # a line end before a cut: none of these may be left out
+    (N.NOT_LOWER, r"\p{Ll}"),  # the continuation's first character
+])
+def test_cut_prescan_classes_leave_out_no_character_the_pattern_takes(widened, narrow):
+    kept = re.compile(f"[^{widened}]")
+    needed = N.regex.compile(narrow)
+    assert [hex(cp) for cp in range(0x110000) if needed.match(chr(cp)) and not kept.match(chr(cp))] == []
+
+
+CUT_ROWS = [
+    ("cán bộ trong\n\nviệc thực hiện", 1, 0),
+    ("phát huy\n2\n\nvai trò", 1, 0),
+    ("phát triển\n\n===== Trang 2 =====\n2\n\ncác khu", 1, 0),
+    ("năm 2025;\n\ntiếp tục", 1, 0),  # ";" and a digit may end the first half
+    ("Thông qua\n\n¹ Đề án số 02\n\ncác hoạt động", 1, 1),  # alone, "02" then "các" is a page break too
+    ("hết câu.\n\nviệc khác", 0, 0),
+    ("như sau\n\nI. MỤC TIÊU", 0, 0),
+    ("như sau\n\n- gạch đầu dòng", 0, 0),
+    ("phối hợp thực hiện\n\na) Cuộc vận động", 0, 0),
+    ("hết câu.\n\n¹ Chú thích\n\nCâu mới", 0, 0),
+    ("TIÊU\n\nviệc", 0, 0),
+    ("", 0, 0),
+]
+
+
+@pytest.mark.parametrize("text,breaks,splits", CUT_ROWS)
+def test_cut_rows(text, breaks, splits):
+    assert len(list(N.page_breaks.find(text))) == breaks
+    assert len(list(N.footnotes.find(text))) == splits
+    assert_page_breaks_agree(text)
+    assert_footnotes_agree(text)
+
+
+# literal_positions: a scan per first character stands for ``positions`` of every literal.
+# The OCR table's literals do not overlap one another; these do, every way.
+OVERLAPPING = ("aba", "bab", "ab", "b", "abab", "Phân đấu", "đấu tranh")
+
+
+def assert_literal_positions_agree(text, literals):
+    want = {lit: N.positions(text, lit) for lit in literals if lit in text}
+    assert N.literal_positions(text, N.literal_scan(literals), literals) == want
+
+
+@MANY
+@given(st.lists(st.sampled_from(("a", "b", "ab", "x", " ", "Phân ", "đấu", " tranh")), max_size=14).map("".join))
+def test_literal_positions_find_every_occurrence(text):
+    assert_literal_positions_agree(text, OVERLAPPING)
+    assert_literal_positions_agree(text, N._OCR_LITERAL_SET)
+
+
+LITERAL_ROWS = [
+    ("ababab", OVERLAPPING),  # each occurrence inside the scan's first match, "abab"
+    ("xbabx", OVERLAPPING),
+    ("Phân đấu tranh", OVERLAPPING),  # "đấu tranh" starts inside "Phân đấu"
+    ("Phân đấu tranh", ("Phân đấu", "đấu tranh", "tranh")),
+    ("abc", ("x", "y")),  # none
+    ("", ("a",)),
+]
+
+
+@pytest.mark.parametrize("text,literals", LITERAL_ROWS)
+def test_literal_positions_rows(text, literals):
+    assert_literal_positions_agree(text, literals)
 
 
 PUNCT_ROWS = [
@@ -226,6 +447,14 @@ def test_corpus(path):
     for step in N.DEFAULT_STEPS:
         if step is N.ocr_slips:
             assert_ocr_agrees(text)
+        if step is N.markdown:
+            assert_markdown_agrees(text)
+        if step is N.spaces:
+            assert_spaces_agree(text)
+        if step is N.footnotes:
+            assert_footnotes_agree(text)
+        if step is N.page_breaks:
+            assert_page_breaks_agree(text)
         edits = list(step.find(text))
         got = N._apply(text, starts, ends, edits, descents)
         assert got == reference_apply(text, starts, ends, edits, descents), step.name

@@ -9,6 +9,11 @@ Checked with
 
 * every character of ``NFC_SAFE_CHARS`` against ``unicodedata`` (the
   prefilter's proof needs a string of them to be NFC);
+* the stdlib-``re`` prescans (``_retone_prescan``), which say where to try
+  ``_retone_candidates``: they must find every pair the candidates pattern
+  matches (a hypothesis property, the rows, the
+  corpus), and every character of ``WORDISH_CHARS`` must be ``\\w`` for
+  ``regex``;
 * a hypothesis property over Vietnamese syllables, table words, decomposed
   letters, a Kelvin sign, ð, marks and letters ``\\w`` and ``str.isalnum``
   disagree on;
@@ -50,6 +55,16 @@ def reference_find_old_tones(text):
 
 def assert_tones_agree(text):
     assert list(N._find_old_tones(text)) == list(reference_find_old_tones(text))
+    assert_prescan_covers(text)
+
+
+def assert_prescan_covers(text):
+    """The prescans find every pair the candidates pattern matches, and
+    trying the pattern there only finds what its scan finds."""
+    found = {m.start() for rx in N._retone_prescan() for m in rx.finditer(text)}
+    scan = [m.span() for m in N._retone_candidates().finditer(text)]
+    assert {a for a, _ in scan} <= found
+    assert [m.span() for m in N.finditer_at(N._retone_candidates(), text, found)] == scan
 
 
 # ---------------------------------------------------------------- the safe characters
@@ -67,6 +82,14 @@ def test_safe_characters_cannot_make_a_word_non_nfc():
     bad = [hex(cp) for cp in range(0x110000) if safe.match(chr(cp)) and (
         unicodedata.combining(chr(cp)) or unicodedata.normalize("NFC", chr(cp)) != chr(cp)
         or cp in second_halves or chr(cp) in "ðÐ")]
+    assert bad == []
+
+
+def test_wordish_characters_are_word_characters():
+    """The prescan's ``(?![WORDISH])`` holds wherever ``(?!\\w)`` does only if each is ``\\w`` for regex."""
+    wordish = N.re.compile(f"[{N.WORDISH_CHARS}]")
+    word = N.regex.compile(r"\w")
+    bad = [hex(cp) for cp in range(0x110000) if wordish.match(chr(cp)) and not word.match(chr(cp))]
     assert bad == []
 
 
@@ -118,6 +141,9 @@ TONE_ROWS = [
     ("hoạ\u0301oá", []),  # the kept pair "oá" is not the run's first: the word is the whole run
     ("toà\u200dhoá", []),  # the same, across a zero-width joiner (\\w, not alphanumeric)
     ("\u212aaboạt", ["Kaboạt"]),  # the unsafe character as far before the pair as a word allows
+    ("khoá²", ["khóa"]),  # "²" after the word: not \\w for regex (it is for stdlib re)
+    ("khoáX khoá_ khoá1 khoáǅ", []),  # a word character after the pair: no candidate
+    ("Uỷ\nhoà\tHOÀ", ["Ủy", "hòa", "HÒA"]),
     ("oạabc\u212a", ["oạabcK"]),  # ... and as far after it
     ("", []),
 ]
