@@ -6,6 +6,8 @@ module is not part of this build is skipped and the manifest says so.
 from __future__ import annotations
 
 import gc
+import hashlib
+import os
 import shutil
 import tempfile
 import time
@@ -311,7 +313,7 @@ def _build_out_of_core(documents, out: Path, inputs: list[dict[str, Any]]) -> di
         store = TableStore(work / "tables")
         t = time.perf_counter()
         skip = ("bodies",) if _optional("pipeline.bodies_table", "bodies_stage") is not None else ()
-        _tables_into(store, documents, skip)
+        _tables_into(store, documents, skip, cache=_made(Path(documents.out) / PARTS_CACHE))
         timings["tables"] = time.perf_counter() - t
         documents = documents[:]  # what a stage process receives: the entries, no parsed documents
         # max_tasks_per_child=1: every stage in a fresh process, whose memory goes back when it ends
@@ -348,34 +350,125 @@ def store_tables_stage(tables, documents, out: Path, inputs) -> None:
         atomic_write_table(frames_of(tables, name), Path(out) / "tables", name)
 
 
-def _tables_into(store, documents, skip: tuple[str, ...]) -> None:
+def _tables_into(store, documents, skip: tuple[str, ...], cache: Path | None = None) -> None:
     """What :func:`build_tables` returns, into ``store``, without this process holding any of it.
 
     Worker processes gather the rows of a chunk of documents each into a
-    store of its own (``parts/``, beside ``store``); one more process joins
-    each table's parts, a table at a time, as :func:`build_tables` joins its
-    chunks (the same tables: tested).
+    store of its own (a *part*); one more process joins each table's parts, a
+    table at a time, as :func:`build_tables` joins its chunks (the same
+    tables: tested).
+
+    With ``cache`` (a run's ``.cache/parts``), parts are kept there between
+    runs under a key of their documents' cache keys and the code's version,
+    and a part already there is not gathered again: a re-run after one file
+    changed gathers the rows of one chunk, not of the whole corpus.  Chunks
+    end where their documents' ids say (:func:`_chunk_spans`), so that a file
+    added or removed moves the ends of one chunk, not of every chunk after it.
+    Parts no chunk of this run uses are removed.  Without ``cache`` the parts
+    are gathered in a folder beside ``store`` and removed afterwards.
     """
     from .runner import default_workers
 
     names = ["documents", "sections", *(key for key in RECORD_KEYS if key not in skip)]
-    spans = _spans(len(documents), CHUNK_DOCUMENTS)
-    parts = [store.directory.parent / "parts" / f"{i:06d}" for i in range(len(spans))]
+    if cache is None:
+        spans = _spans(len(documents), CHUNK_DOCUMENTS)
+        parts = [store.directory.parent / "parts" / f"{i:06d}" for i in range(len(spans))]
+    else:
+        entries = documents.entries()
+        spans = _chunk_spans([e.doc_id for e in entries], CHUNK_DOCUMENTS)
+        version = _part_version(names)
+        parts = [cache / _part_key(version, entries[lo:hi]) for lo, hi in spans]
+    todo = [i for i, part in enumerate(parts) if not (part / _PART_DONE).exists()]
     context = get_context("spawn")
     try:
-        with ProcessPoolExecutor(max_workers=default_workers(), mp_context=context) as pool:
-            list(pool.map(_store_part, [documents[lo:hi] for lo, hi in spans], parts, [names] * len(spans)))
+        if todo:
+            with ProcessPoolExecutor(max_workers=default_workers(), mp_context=context) as pool:
+                list(pool.map(_store_part, [documents[spans[i][0]:spans[i][1]] for i in todo],
+                              [parts[i] for i in todo], [names] * len(todo)))
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             pool.submit(_join_parts, store.directory, parts, skip).result()
     finally:
-        shutil.rmtree(store.directory.parent / "parts", ignore_errors=True)
+        if cache is None:
+            shutil.rmtree(store.directory.parent / "parts", ignore_errors=True)
+    if cache is not None:
+        keep = {part.name for part in parts}
+        for old in cache.iterdir():
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+# Where a run keeps its table parts between runs (under its output folder).
+PARTS_CACHE = Path(".cache") / "parts"
+# Marks a complete part (written last, so that a part cut short by a killed run is gathered again).
+_PART_DONE = ".complete"
+
+
+def _chunk_spans(doc_ids: list[str], chunk: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of chunks of at most ``chunk`` documents, ended by the documents' ids.
+
+    A chunk ends after a document whose id hashes to 0 modulo ``chunk // 2``
+    (every other document on average: chunks of about half ``chunk``), or when
+    it is full.  An id added or removed changes the chunk it falls in (and,
+    when full chunks follow, the chunks up to the next end set by an id), not
+    every chunk after it, as cutting every ``chunk`` documents would.
+
+    >>> _chunk_spans([], 4)
+    []
+    >>> spans = _chunk_spans([f"{i:03d}.txt" for i in range(50)], 8)
+    >>> spans[0][0], spans[-1][1], all(a < b <= a + 8 for a, b in spans), all(b == c for (_, b), (c, _) in zip(spans, spans[1:]))
+    (0, 50, True, True)
+    """
+    every = max(1, chunk // 2)
+    spans, lo = [], 0
+    for i, doc_id in enumerate(doc_ids):
+        if i + 1 - lo >= chunk or _id_hash(doc_id) % every == 0:
+            spans.append((lo, i + 1))
+            lo = i + 1
+    if lo < len(doc_ids):
+        spans.append((lo, len(doc_ids)))
+    return spans
+
+
+def _id_hash(doc_id: str) -> int:
+    """A hash of a document id that is the same in every process and on every run."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def _part_version(names: list[str]) -> str:
+    """What a part's rows depend on besides its documents: the code that gathers them, the tables asked for."""
+    from .runner import corpus_code_version
+
+    return f"{corpus_code_version()}|{','.join(names)}"
+
+
+def _part_key(version: str, entries) -> str:
+    """The cache key of the part of ``entries`` (each a document's id, cache key and file)."""
+    h = hashlib.blake2b(version.encode("utf-8"), digest_size=16)
+    for e in entries:
+        h.update(f"\0{e.doc_id}\0{e.key}\0{e.path}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def _store_part(documents, folder: Path, names: list[str]) -> None:
-    """The frames of ``documents`` (a worker's chunk) into a store of their own at ``folder``."""
-    part = TableStore(folder)
-    for name, frame in _frames_of(documents, names).items():
-        part[name] = frame
+    """The frames of ``documents`` (a worker's chunk) into a store of their own at ``folder``.
+
+    The store is written beside ``folder`` and renamed to it when complete.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=_made(folder.parent)))
+    try:
+        part = TableStore(tmp)
+        for name, frame in _frames_of(documents, names).items():
+            part[name] = frame
+        (tmp / _PART_DONE).touch()
+        shutil.rmtree(folder, ignore_errors=True)  # an incomplete one, left by a killed run
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _join_parts(directory: Path, parts: list[Path], skip: tuple[str, ...]) -> None:

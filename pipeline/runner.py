@@ -262,6 +262,10 @@ class DocumentSet(Sequence):
     def ids(self) -> list[str]:
         return [e.doc_id for e in self._entries]
 
+    def entries(self) -> list[_Entry]:
+        """Each document's id, cache key and file, in order."""
+        return list(self._entries)
+
     def texts(self) -> Iterator[tuple[str, str]]:
         """``(doc id, raw text)`` of every document, one at a time, none kept."""
         for e in self._entries:

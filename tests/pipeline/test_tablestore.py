@@ -173,3 +173,79 @@ def test_tables_gathered_into_a_store_by_worker_processes_are_the_tables(corpus_
     for name, df in expected.items():
         pd.testing.assert_frame_equal(store[name], df, check_exact=True, obj=name)
     assert not (tmp_path / "parts").exists()
+
+
+# ---------------------------------------------------------------- table parts kept between runs
+
+IDS = [f"xa-{i:04d}.txt" for i in range(600)]
+
+
+def _chunks(ids: list[str], chunk: int) -> list[tuple[str, ...]]:
+    import pipeline.corpus as corpus
+
+    return [tuple(ids[a:b]) for a, b in corpus._chunk_spans(ids, chunk)]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 20, 200])
+def test_chunks_cover_the_documents_in_order_and_are_never_over_full(chunk):
+    chunks = _chunks(IDS, chunk)
+    assert [d for c in chunks for d in c] == IDS
+    assert all(0 < len(c) <= chunk for c in chunks)
+
+
+@pytest.mark.parametrize("change", [
+    ("insert", 0), ("insert", 300), ("insert", 599), ("remove", 0), ("remove", 301), ("remove", 599),
+])
+def test_a_document_added_or_removed_changes_few_chunks(change):
+    """Chunks end where their ids say: a change moves the chunk it falls in (two, when the id
+    ended a chunk), and the chunks after it only while they are cut for being full, up to the
+    next end an id sets; cutting every ``chunk`` documents would move every chunk after the
+    change (checked too, as the must-not row)."""
+    what, at = change
+    ids = IDS[:at] + ["xa-moi.txt"] + IDS[at:] if what == "insert" else IDS[:at] + IDS[at + 1:]
+    before, after = set(_chunks(IDS, 20)), _chunks(ids, 20)
+    moved = [i for i, c in enumerate(after) if c not in before]
+    assert moved and moved == list(range(moved[0], moved[-1] + 1))  # one run of chunks
+    assert len([i for i in moved if len(after[i]) < 20]) <= 2  # the rest were cut for being full
+    assert len(moved) < len(after) // 4
+    fixed_before = {tuple(IDS[i:i + 20]) for i in range(0, len(IDS), 20)}
+    fixed_after = [tuple(ids[i:i + 20]) for i in range(0, len(ids), 20)]
+    if at < 500:  # the fixed cut moves every chunk after the change
+        assert len([c for c in fixed_after if c not in fixed_before]) > 5
+
+
+def test_a_rerun_gathers_again_only_the_changed_chunk(tmp_path, monkeypatch):
+    """Out of core, a run keeps its table parts; after one file changed, the re-run gathers the
+    rows of that file's chunk only, and its tables are those of a fresh run."""
+    import shutil
+
+    import pipeline.corpus as corpus
+    from pipeline.api import load_tables
+    from pipeline.runner import run
+
+    monkeypatch.setattr(corpus, "OUT_OF_CORE_DOCUMENTS", 1)
+    monkeypatch.setattr(corpus, "CHUNK_DOCUMENTS", 2)  # chunks of one or two documents
+    src = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpora", src)
+    out = tmp_path / "out"
+    run([src], out, workers=1)
+    parts = out / corpus.PARTS_CACHE
+
+    def done() -> dict[str, int]:
+        return {p.name: (p / corpus._PART_DONE).stat().st_mtime_ns for p in parts.iterdir()}
+
+    first = done()
+    assert len(first) >= 3
+    changed = sorted(src.glob("*.txt"))[2]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nPhấn đấu đến năm 2030, 100% xã có mô hình mới.\n",
+                       encoding="utf-8")
+    run([src], out, workers=1)
+    second = done()
+    assert len(set(second) - set(first)) == 1 and len(set(first) - set(second)) == 1  # one part replaced, removed
+    assert all(second[name] == first[name] for name in set(first) & set(second))  # the others not gathered again
+    fresh = tmp_path / "fresh"
+    run([src], fresh, workers=1)
+    a, b = load_tables(out), load_tables(fresh)
+    assert list(a) == list(b)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
