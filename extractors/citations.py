@@ -228,7 +228,13 @@ RE_AFTER_TITLE = regex.compile(
 # 300-character cap: where it finds a title of at most 300 characters,
 # RE_AFTER_TITLE finds the same match (the same first end); where it finds a
 # longer one, RE_AFTER_TITLE decides (see :func:`_title_after`).
-_TITLE_RUN = r"(?:[^;\n\t .(]| ++(?=[^;\n\t .( ]))++"
+# A run is the longest stretch of those characters and spaces that ends in
+# one of them (spaces before none of them are left out), read by one atomic
+# class repeat: the same stretch as ``(?:[^;\n\t .(]| ++(?=[^;\n\t .( ]))++``
+# (_TITLE_RUN_BY_CHARACTER), which the regex module reads a character at a
+# time, an iteration of a repeated group costing ~0.3 µs (~5x slower).
+_TITLE_RUN_BY_CHARACTER = r"(?:[^;\n\t .(]| ++(?=[^;\n\t .( ]))++"
+_TITLE_RUN = r"(?>[^;\n\t.(]*[^;\n\t .(])"
 RE_AFTER_TITLE_RUNS = regex.compile(
     rf"\s*[,:]?\s*(?:(?i:về\s+việc|về|V/v)\s+(?P<title>{_LINE}{{3}}(?:{_TITLE_RUN}|{_LINE})*?){_TITLE_END}"
     r"|[*\s]*[“\"](?P<quoted>[^”\"]{3,300})[”\"])",

@@ -6,7 +6,9 @@ characters where it can hold, and by ``RE_AFTER_TITLE`` (the reference) when
 its title runs past 300 characters.  Both must give the same match (span and
 groups) at every position after a symbol of the real corpus, on strings made
 of title pieces (hypothesis: "về", "V/v", blanks, line breaks before lower and
-upper case, every character the end reads, long runs) and on rows.
+upper case, every character the end reads, long runs) and on rows.  Its runs
+of words (``_TITLE_RUN``, one class repeat) must read what the run read a
+character at a time reads (``_TITLE_RUN_BY_CHARACTER``).
 
 The kind phrase before a symbol (:func:`citations._kind_before`) is read
 without RE_BEFORE's law branch where the window holds no law kind's last word
@@ -31,6 +33,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import regex
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given  # noqa: E402
@@ -137,6 +140,47 @@ def test_title_corpus(path):
     for m in C.RE_SYM.finditer(text):
         for pos in (m.end(), m.end() + 1):
             check_title(text, min(pos, len(text)))
+
+
+# ------------------------------------------------ a run of title words, one class repeat
+
+RE_RUN = regex.compile(C._TITLE_RUN, regex.V1)
+RE_RUN_BY_CHARACTER = regex.compile(C._TITLE_RUN_BY_CHARACTER, regex.V1)
+RUN_PIECES = ("a", "ề", "Đ", "1", ",", "-", "“", " ", "  ", "\t", "\n", ";", ".", "(", ")", "\xa0", "x y", "ab cd")
+
+
+def check_run(s: str, pos: int = 0) -> None:
+    assert title_key(RE_RUN.match(s, pos)) == title_key(RE_RUN_BY_CHARACTER.match(s, pos))
+
+
+@MANY
+@given(st.lists(st.sampled_from(RUN_PIECES + tuple(ODD)), max_size=16).map("".join), st.integers(0, 4))
+def test_the_run_is_the_run_read_by_character(s, pos):
+    check_run(s, min(pos, len(s)))
+
+
+@pytest.mark.parametrize("s, end", [
+    ("lấy ý kiến về dự thảo; và", 21),       # words and the spaces between them
+    ("ban hành Quy chế . Tiếp", 16),          # spaces before "." are left out
+    ("  hai  dấu  cách(", 16),                # spaces first, then a word: taken
+    ("quy chế\ndân chủ", 7),                  # a line break ends a run
+    ("a\tb", 1),
+    ("   ;", None),                            # must not match: spaces alone
+    (".", None),                               # must not match
+    ("", None),
+])
+def test_run_rows(s, end):
+    check_run(s)
+    m = RE_RUN.match(s)
+    assert (m.end() if m else None) == end
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_run_corpus(path):
+    text = corpus_text(path)
+    for m in C.RE_SYM.finditer(text):
+        for pos in range(m.end(), min(m.end() + 120, len(text)), 7):
+            check_run(text, pos)
 
 
 # ---------------------------------------------------------------- the kind phrase before a symbol
