@@ -179,20 +179,27 @@ RE_BEFORE_NO_LAW = regex.compile(
 RE_SYM = regex.compile(SYMBOL, regex.V1)
 # Where a symbol can start (a superset, found by a C-speed scan; RE_SYM is
 # then tried only there): the start of a run of at most five digits, then a
-# dash and a capital, a slash and a capital or a year, or spaces and a
-# capital (spaces and one line break around the dash or slash).  A capital
-# is A-Z or non-ASCII (a superset of \p{Lu}); a digit is \d or astral (the
-# regex module knows digits newer than Python's Unicode tables), and only a
-# stdlib \d before it rules it out.  The look-behind follows the first digit
-# so that the scan can skip ahead to digits; one character is consumed, so no
-# candidate hides another.  The stdlib digits are spelled out (_DECIMAL).
+# dash and a capital, a slash and a capital or a year and a slash, or spaces
+# and a code and a slash (spaces and one line break around the dash or
+# slash).  A capital is A-Z or non-ASCII (a superset of \p{Lu}); a code's
+# characters A-Z, a-z, 0-9, "&" or non-ASCII (a superset of CODE's
+# [\p{Lu}\d&] and its one [a-z]); a digit is \d or astral (the regex module
+# knows digits newer than Python's Unicode tables).  Before the run, a stdlib
+# \d, an ASCII letter or one of "./,-" rules it out (NUM's look-behind: the
+# year of "93/2021/NĐ-CP", the month and year of "12/7/2021").  The
+# look-behind follows the first digit so that the scan can skip ahead to
+# digits; one character is consumed, so no candidate hides another.  The
+# stdlib digits are spelled out (_DECIMAL).  About 60 % of the looser
+# trigger's candidates (a year before a table cell, "2025 đã", dates) were no
+# symbol, each a failed RE_SYM.match.
 _DECIMAL = _spelled_out(r"\d")
 _TD = rf"[{_DECIMAL}\U00010000-\U0010ffff]"
 _TUP = r"(?:[A-Z]|[^\x00-\x7f])"
+_TCODE = r"(?:[A-Za-z0-9&]|[^\x00-\x7f])"
 _TWS = r"[ \t]*(?:\n[ \t]*)?"
 RE_SYM_TRIGGER = re.compile(
-    rf"{_TD}(?<!\d.)(?={_TD}{{0,4}}"
-    rf"(?:{_TWS}(?:-{_TWS}{_TUP}|/{_TWS}(?:{_TUP}|19|20))|[ \t]+{_TUP}))"
+    rf"{_TD}(?<![\d./,\-A-Za-z].)(?={_TD}{{0,4}}"
+    rf"(?:{_TWS}(?:-{_TWS}{_TUP}|/{_TWS}(?:{_TUP}|(?:19|20){_TD}{_TD}{_TWS}/))|[ \t]+{_TUP}{_TCODE}*{_TWS}/))"
 )
 BEFORE_WINDOW = 160
 # ``|(?!)`` (a branch that never matches) hides the literal from the regex
