@@ -307,13 +307,25 @@ RE_NAMED = regex.compile(
 )
 
 
+# What follows a head's second word in its branches, where that rules much
+# out: "Nghị quyết" of a congress or a plenum goes on with "Đại hội", "Hội
+# nghị", "Trung ương", "lần thứ", a number or an ordinal word (its by_body
+# piece needs "của").  Nearly half of the trigger's candidates were "Nghị
+# quyết" in other uses ("Nghị quyết số …", "Nghị quyết này"), each a failed
+# RE_NAMED.match.  A digit is a stdlib digit or astral (_TD).
+_HEAD_NEXT = {
+    "Nghị quyết": rf"\s+(?:Đại|Hội|Trung|lần|{_TD}|{'|'.join(sorted({w.split()[0] for w in ORD_WORDS}))})",
+}
+
+
 def _named_trigger() -> re.Pattern:
     """Where RE_NAMED can start (a superset): every branch starts at its head
     (the look-behinds are zero-width), and a head must be followed by what its
     branch requires: "của" for a by_body head, a quote for a quoted one; the
-    others by their second word.  The trigger consumes only the head's first
-    word, capitalised with no capital inside, so no candidate hides another.
-    ``\\s`` of the stdlib is a superset of the regex module's."""
+    others by their second word (and by _HEAD_NEXT).  The trigger consumes
+    only the head's first word, capitalised with no capital inside, so no
+    candidate hides another.  ``\\s`` of the stdlib is a superset of the regex
+    module's."""
     heads = {(h, shape) for shape, hs in NAMED_HEADS.items() for h in hs}
     heads |= {(h, "") for h in ("Hiến pháp", "Điều lệ", "Cương lĩnh", "Văn kiện", "Nghị quyết", *NAMED_HEADS["law"])}
     pieces = set()
@@ -324,7 +336,7 @@ def _named_trigger() -> re.Pattern:
         elif shape == "quoted":
             follow = [r"\s+" + re.escape(w) for w in rest] + [r"\s+[*\s]*“"]
         else:
-            follow = [r"\s+" + re.escape(w) for w in rest[:1]]
+            follow = [r"\s+" + re.escape(w) for w in rest[:1]] + ([_HEAD_NEXT[head]] if head in _HEAD_NEXT else [])
         pieces.add(re.escape(first) + (f"(?={''.join(follow)})" if follow else ""))
     return re.compile("|".join(sorted(pieces)))
 

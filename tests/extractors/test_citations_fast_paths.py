@@ -27,6 +27,11 @@ must find what ``RE_SYM.finditer`` finds, on strings of numbers, codes,
 separators, dates and the characters before a number (hypothesis), on rows
 and on the real corpus.
 
+The named references' trigger (``RE_NAMED_TRIGGER``) stands for RE_NAMED's
+starts: RE_NAMED tried only where it matches must find what
+``RE_NAMED.finditer`` finds, on strings of heads and what follows them
+(hypothesis), on rows and on the real corpus.
+
 The sentence stops (``RE_STOP_BREAK``, a scan led by ``[.!?]``) are found by
 one scan per mark (``RE_STOP_BREAKS``): together they must find the same
 places, on strings of marks, blanks, capitals and digits (hypothesis) and on
@@ -183,6 +188,49 @@ def test_title_corpus(path):
     for m in C.RE_SYM.finditer(text):
         for pos in (m.end(), m.end() + 1):
             check_title(text, min(pos, len(text)))
+
+
+# ---------------------------------------------------------------- the named references' trigger
+
+# RE_NAMED_TRIGGER stands for RE_NAMED's starts: RE_NAMED tried only where it
+# matches must find every match of RE_NAMED.finditer.
+
+def check_named(s: str) -> None:
+    assert [m.span() for m in C._scan(C.RE_NAMED, C.RE_NAMED_TRIGGER, s)] == spans(C.RE_NAMED, s)
+
+
+NAMED_PIECES = ("Nghị quyết ", "Nghị  quyết\n", "Văn kiện ", "Đại hội ", "đại biểu toàn quốc ", "Hội nghị ", "Trung ương ",
+                "lần thứ ", "XIII", "6 ", "12", "tư ", "mười hai ", "của ", "BCH ", "Ban Chấp hành ", "Đảng ", "(khóa XII)",
+                "số ", "này", "Luật ", "Bộ luật ", "Lao động ", "Hiến pháp ", "năm 2013", "Điều lệ ", "Cương lĩnh ",
+                "ban hành ", "Quy chế ", "dân chủ ở cơ sở", "Đề án ", "Kế hoạch ", "“Chuyển đổi số”", "Ủy ban MTTQ tỉnh ",
+                "về ", ", ", ". ", "; ", "\u0661 ", "nhất ")
+
+
+@MANY
+@given(st.lists(st.sampled_from(NAMED_PIECES + tuple(ODD)), max_size=14).map("".join))
+def test_the_named_trigger_finds_every_named_reference(s):
+    check_named(s)
+
+
+@pytest.mark.parametrize("s, n", [
+    ("Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng", 1),
+    ("Nghị quyết Trung ương 6 (khóa XII)", 1),
+    ("Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng (khóa XII)", 1),
+    ("Nghị quyết lần thứ 12 của BCH Trung ương", 1),
+    ("Nghị quyết mười hai BCH Trung ương Đảng", 1),
+    ("Nghị quyết \u0661\u0662 BCH Trung ương", 1),     # Arabic-Indic digits
+    ("Nghị quyết của Ban Chấp hành Đảng bộ tỉnh về phát triển", 1),
+    ("Nghị quyết số 21-NQ/TU, Nghị quyết này, Nghị quyết về nâng cao", 0),   # must not match
+    ("Văn kiện Đại hội XIII; Hiến pháp năm 2013; Luật Đất đai năm 2024", 3),
+])
+def test_named_rows(s, n):
+    check_named(s)
+    assert len(spans(C.RE_NAMED, s)) == n
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_named_corpus(path):
+    check_named(corpus_text(path))
 
 
 # ------------------------------------------------ a run of title words, one class repeat
