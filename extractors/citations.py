@@ -179,20 +179,27 @@ RE_BEFORE_NO_LAW = regex.compile(
 RE_SYM = regex.compile(SYMBOL, regex.V1)
 # Where a symbol can start (a superset, found by a C-speed scan; RE_SYM is
 # then tried only there): the start of a run of at most five digits, then a
-# dash and a capital, a slash and a capital or a year, or spaces and a
-# capital (spaces and one line break around the dash or slash).  A capital
-# is A-Z or non-ASCII (a superset of \p{Lu}); a digit is \d or astral (the
-# regex module knows digits newer than Python's Unicode tables), and only a
-# stdlib \d before it rules it out.  The look-behind follows the first digit
-# so that the scan can skip ahead to digits; one character is consumed, so no
-# candidate hides another.  The stdlib digits are spelled out (_DECIMAL).
+# dash and a capital, a slash and a capital or a year and a slash, or spaces
+# and a code and a slash (spaces and one line break around the dash or
+# slash).  A capital is A-Z or non-ASCII (a superset of \p{Lu}); a code's
+# characters A-Z, a-z, 0-9, "&" or non-ASCII (a superset of CODE's
+# [\p{Lu}\d&] and its one [a-z]); a digit is \d or astral (the regex module
+# knows digits newer than Python's Unicode tables).  Before the run, a stdlib
+# \d, an ASCII letter or one of "./,-" rules it out (NUM's look-behind: the
+# year of "93/2021/NĐ-CP", the month and year of "12/7/2021").  The
+# look-behind follows the first digit so that the scan can skip ahead to
+# digits; one character is consumed, so no candidate hides another.  The
+# stdlib digits are spelled out (_DECIMAL).  About 60 % of the looser
+# trigger's candidates (a year before a table cell, "2025 đã", dates) were no
+# symbol, each a failed RE_SYM.match.
 _DECIMAL = _spelled_out(r"\d")
 _TD = rf"[{_DECIMAL}\U00010000-\U0010ffff]"
 _TUP = r"(?:[A-Z]|[^\x00-\x7f])"
+_TCODE = r"(?:[A-Za-z0-9&]|[^\x00-\x7f])"
 _TWS = r"[ \t]*(?:\n[ \t]*)?"
 RE_SYM_TRIGGER = re.compile(
-    rf"{_TD}(?<!\d.)(?={_TD}{{0,4}}"
-    rf"(?:{_TWS}(?:-{_TWS}{_TUP}|/{_TWS}(?:{_TUP}|19|20))|[ \t]+{_TUP}))"
+    rf"{_TD}(?<![\d./,\-A-Za-z].)(?={_TD}{{0,4}}"
+    rf"(?:{_TWS}(?:-{_TWS}{_TUP}|/{_TWS}(?:{_TUP}|(?:19|20){_TD}{_TD}{_TWS}/))|[ \t]+{_TUP}{_TCODE}*{_TWS}/))"
 )
 BEFORE_WINDOW = 160
 # ``|(?!)`` (a branch that never matches) hides the literal from the regex
@@ -228,7 +235,13 @@ RE_AFTER_TITLE = regex.compile(
 # 300-character cap: where it finds a title of at most 300 characters,
 # RE_AFTER_TITLE finds the same match (the same first end); where it finds a
 # longer one, RE_AFTER_TITLE decides (see :func:`_title_after`).
-_TITLE_RUN = r"(?:[^;\n\t .(]| ++(?=[^;\n\t .( ]))++"
+# A run is the longest stretch of those characters and spaces that ends in
+# one of them (spaces before none of them are left out), read by one atomic
+# class repeat: the same stretch as ``(?:[^;\n\t .(]| ++(?=[^;\n\t .( ]))++``
+# (_TITLE_RUN_BY_CHARACTER), which the regex module reads a character at a
+# time, an iteration of a repeated group costing ~0.3 µs (~5x slower).
+_TITLE_RUN_BY_CHARACTER = r"(?:[^;\n\t .(]| ++(?=[^;\n\t .( ]))++"
+_TITLE_RUN = r"(?>[^;\n\t.(]*[^;\n\t .(])"
 RE_AFTER_TITLE_RUNS = regex.compile(
     rf"\s*[,:]?\s*(?:(?i:về\s+việc|về|V/v)\s+(?P<title>{_LINE}{{3}}(?:{_TITLE_RUN}|{_LINE})*?){_TITLE_END}"
     r"|[*\s]*[“\"](?P<quoted>[^”\"]{3,300})[”\"])",
@@ -294,13 +307,25 @@ RE_NAMED = regex.compile(
 )
 
 
+# What follows a head's second word in its branches, where that rules much
+# out: "Nghị quyết" of a congress or a plenum goes on with "Đại hội", "Hội
+# nghị", "Trung ương", "lần thứ", a number or an ordinal word (its by_body
+# piece needs "của").  Nearly half of the trigger's candidates were "Nghị
+# quyết" in other uses ("Nghị quyết số …", "Nghị quyết này"), each a failed
+# RE_NAMED.match.  A digit is a stdlib digit or astral (_TD).
+_HEAD_NEXT = {
+    "Nghị quyết": rf"\s+(?:Đại|Hội|Trung|lần|{_TD}|{'|'.join(sorted({w.split()[0] for w in ORD_WORDS}))})",
+}
+
+
 def _named_trigger() -> re.Pattern:
     """Where RE_NAMED can start (a superset): every branch starts at its head
     (the look-behinds are zero-width), and a head must be followed by what its
     branch requires: "của" for a by_body head, a quote for a quoted one; the
-    others by their second word.  The trigger consumes only the head's first
-    word, capitalised with no capital inside, so no candidate hides another.
-    ``\\s`` of the stdlib is a superset of the regex module's."""
+    others by their second word (and by _HEAD_NEXT).  The trigger consumes
+    only the head's first word, capitalised with no capital inside, so no
+    candidate hides another.  ``\\s`` of the stdlib is a superset of the regex
+    module's."""
     heads = {(h, shape) for shape, hs in NAMED_HEADS.items() for h in hs}
     heads |= {(h, "") for h in ("Hiến pháp", "Điều lệ", "Cương lĩnh", "Văn kiện", "Nghị quyết", *NAMED_HEADS["law"])}
     pieces = set()
@@ -311,7 +336,7 @@ def _named_trigger() -> re.Pattern:
         elif shape == "quoted":
             follow = [r"\s+" + re.escape(w) for w in rest] + [r"\s+[*\s]*“"]
         else:
-            follow = [r"\s+" + re.escape(w) for w in rest[:1]]
+            follow = [r"\s+" + re.escape(w) for w in rest[:1]] + ([_HEAD_NEXT[head]] if head in _HEAD_NEXT else [])
         pieces.add(re.escape(first) + (f"(?={''.join(follow)})" if follow else ""))
     return re.compile("|".join(sorted(pieces)))
 
@@ -362,6 +387,20 @@ RE_OPENS_BASIS = regex.compile(
 RE_BASIS_TITLE = regex.compile(r"^\W*(?:căn\s+cứ|cơ\s+sở)|căn\s+cứ", regex.I | regex.V1)
 _WS = regex.compile(r"\s+")
 
+# --- groups by number ------------------------------------------------------------
+# The regex module looks a group name up in a fresh copy of the pattern's group
+# table on every call (``m.group("kind")``, ``m.start("so")``): ~4x the cost of
+# a number.  The code below reads groups by these numbers, found once.
+_BEFORE_GROUPS = tuple(RE_BEFORE.groupindex[n] for n in ("kind", "lkind", "lname", "so"))
+assert _BEFORE_GROUPS == tuple(RE_BEFORE_NO_LAW.groupindex[n] for n in ("kind", "lkind", "lname", "so"))
+_SO = _BEFORE_GROUPS[3]
+_DATE_GROUPS = tuple(RE_AFTER_DATE.groupindex[n] for n in ("d", "m", "y", "d2", "m2", "y2"))
+_ISSUER = RE_AFTER_ISSUER.groupindex["issuer"]
+_TERM = RE_AFTER_TERM.groupindex["term"]
+_TITLE_GROUPS = tuple(RE_AFTER_TITLE_RUNS.groupindex[n] for n in ("title", "quoted"))
+assert _TITLE_GROUPS == tuple(RE_AFTER_TITLE.groupindex[n] for n in ("title", "quoted"))
+_NAMED_GROUPS = dict(RE_NAMED.groupindex)
+
 
 def _scan(pattern: regex.Pattern, trigger: re.Pattern, text: str):
     """``pattern.finditer(text)``, trying ``pattern`` only where ``trigger`` matches.
@@ -397,15 +436,16 @@ def _title_after(text: str, pos: int) -> regex.Match | None:
     'ban hành Quy chế'
     """
     m = RE_AFTER_TITLE_RUNS.match(text, pos)
-    title = m.group("title") if m else None
+    title = m.group(_TITLE_GROUPS[0]) if m else None
     if title is not None and len(title) > 300:
         return RE_AFTER_TITLE.match(text, pos)
     return m
 
 
 def _iso(m: regex.Match) -> str | None:
-    d, mo, y = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (m.group("d2"), m.group("m2"), m.group("y2"))
-    return _iso_date(y, mo, d)
+    """The date of a RE_AFTER_DATE match ("12/12/2013" or "12 tháng 12 năm 2013")."""
+    d, mo, y, d2, mo2, y2 = m.group(*_DATE_GROUPS)
+    return _iso_date(y, mo, d) if d else _iso_date(y2, mo2, d2)
 
 
 @lru_cache(maxsize=4096)
@@ -499,28 +539,30 @@ def find_citations(doc: Document) -> list[Citation]:
     spans: list[tuple[int, int]] = []
     for m in _scan(RE_SYM, RE_SYM_TRIGGER, text):
         sym = symbol_from_match(m)
-        k = _kind_before(text, m.start())
-        kind_written = k and (k.group("kind") or k.group("lkind"))
+        m_start, m_end = m.span()
+        k = _kind_before(text, m_start)
+        k_kind, k_lkind, k_lname, k_so = k.group(*_BEFORE_GROUPS) if k else (None, None, None, None)
+        kind_written = k_kind or k_lkind
         if sym.single_code and not kind_written:
             continue  # "5/TTr" alone is too weak; after a kind word it is a symbol
-        start = k.start() if kind_written else m.start()
+        start = k.start() if kind_written else m_start
         if not kind_written:
             # the number line of the document's own header: "Số: 165/KH-UBND"
-            so_start = k.start("so") if k and k.group("so") else m.start()
+            so_start = k.start(_SO) if k_so else m_start
             # (the cheap test first: most symbols lie past the header, after a lower-case "số")
-            if (k and k.group("so") and k.group("so")[0] == "S" or so_start < 3000) and RE_HEADER_SO.search(
+            if (k_so and k_so[0] == "S" or so_start < 3000) and RE_HEADER_SO.search(
                 text, max(0, so_start - 200), so_start
             ):
                 own.add(sym.symbol)
                 continue
-        if kind_written and k.group("lkind"):
-            kind = ALIAS_KINDS.get(_clean(k.group("lkind")).lower(), k.group("lkind"))
+        if k_lkind:
+            kind = ALIAS_KINDS.get(_clean(k_lkind).lower(), k_lkind)
         elif kind_written:
-            kind = ALIAS_KINDS.get(_clean(k.group("kind")).lower(), _clean(k.group("kind")))
+            kind = ALIAS_KINDS.get(_clean(k_kind).lower(), _clean(k_kind))
         else:
             kind = CODE_KINDS.get((sym.type_code.upper(), sym.form), "")
         # context after the symbol
-        pos = m.end()
+        pos = m_end
         date_iso = None
         issuer = term = title = ""
         d = RE_AFTER_DATE.match(text, pos)
@@ -528,10 +570,10 @@ def find_citations(doc: Document) -> list[Citation]:
             date_iso, pos = _iso(d), d.end()
         i = RE_AFTER_ISSUER.match(text, pos)
         if i:
-            issuer, pos = _clean(i.group("issuer")), i.end()
+            issuer, pos = _clean(i.group(_ISSUER)), i.end()
             t = RE_AFTER_TERM.match(text, pos)
             if t:
-                term, pos = t.group("term"), t.end()
+                term, pos = t.group(_TERM), t.end()
             if date_iso is None:
                 d = RE_AFTER_DATE.match(text, pos)
                 if d:
@@ -539,13 +581,14 @@ def find_citations(doc: Document) -> list[Citation]:
         else:  # "Quyết định số 217-QĐ/TW (khóa XI)" without an issuer
             t = RE_AFTER_TERM.match(text, pos)
             if t:
-                term, pos = t.group("term"), t.end()
+                term, pos = t.group(_TERM), t.end()
         ti = _title_after(text, pos)
         if ti:
-            title = _clean(ti.group("title") or ti.group("quoted") or "")
-        elif kind_written and k.group("lname"):
-            title = f"{kind} {_clean(k.group('lname'))}"
-        lo, hi, raw = doc.evidence(start, m.end())
+            title_g, quoted_g = ti.group(*_TITLE_GROUPS)
+            title = _clean(title_g or quoted_g or "")
+        elif kind_written and k_lname:
+            title = f"{kind} {_clean(k_lname)}"
+        lo, hi, raw = doc.evidence(start, m_end)
         caption = bool(RE_ANNEX_CAPTION.search(text, max(0, start - 200), start))
         if caption:
             own.add(sym.symbol)
@@ -554,7 +597,7 @@ def find_citations(doc: Document) -> list[Citation]:
             type_code=sym.type_code, issuer_code=sym.issuer_code, year=sym.year, date=date_iso, issuer=issuer,
             term=term, title=title, role=ctx.role(start), section=doc.section_at(start), scope=sym.scope,
         ), caption))
-        spans.append((start, m.end()))
+        spans.append((start, m_end))
 
     out = []
     for c, caption in found:
@@ -592,7 +635,9 @@ def _named(doc: Document, ctx: _Context, numbered: list[tuple[int, int]]) -> lis
     taken = _Spans(numbered)
     out: list[Citation] = []
     own_kind = doc.metadata.kind.value if doc.metadata and doc.metadata.kind else None
+    N = _NAMED_GROUPS  # groups by number (see _NAMED_GROUPS)
     for m in _scan(RE_NAMED, RE_NAMED_TRIGGER, text):
+        g = m.group
         a, b = m.span()
         if taken.overlaps(a, b):
             continue
@@ -603,60 +648,60 @@ def _named(doc: Document, ctx: _Context, numbered: list[tuple[int, int]]) -> lis
         kind = ""
         term = ""
         issuer = ""
-        if m.group("constitution"):
+        if g(N["constitution"]):
             kind = "Hiến pháp"
-            names = ["Hiến pháp" + (f" {m.group('cyear')}" if m.group("cyear") else "")]
-        elif m.group("law"):
-            kind = _clean(m.group("law"))
-            name = f"{kind} {_clean(m.group('lawname'))}"
-            if m.group("lyear"):
-                name += f" năm {m.group('lyear')}"
-            if m.group("amended"):
+            names = ["Hiến pháp" + (f" {g(N['cyear'])}" if g(N["cyear"]) else "")]
+        elif g(N["law"]):
+            kind = _clean(g(N["law"]))
+            name = f"{kind} {_clean(g(N['lawname']))}"
+            if g(N["lyear"]):
+                name += f" năm {g(N['lyear'])}"
+            if g(N["amended"]):
                 name += " (sửa đổi)"
             names = [name]
-        elif m.group("charter"):
+        elif g(N["charter"]):
             kind = "Điều lệ"
-            names = [f"Điều lệ {_clean(m.group('org'))}"]
-        elif m.group("platform"):
+            names = [f"Điều lệ {_clean(g(N['org']))}"]
+        elif g(N["platform"]):
             kind = "Cương lĩnh"
-            names = [f"Cương lĩnh {_clean(m.group('pdesc'))}"]
-        elif m.group("chead"):
-            kind = "Văn kiện" if m.group("chead").startswith("V") else "Nghị quyết"
-            body = _clean(m.group("cbody") or "")
-            national = m.group("cparty") or body in ("", "Đảng", "đại biểu toàn quốc", "toàn quốc", "Đảng toàn quốc")
+            names = [f"Cương lĩnh {_clean(g(N['pdesc']))}"]
+        elif g(N["chead"]):
+            kind = "Văn kiện" if g(N["chead"]).startswith("V") else "Nghị quyết"
+            body = _clean(g(N["cbody"]) or "")
+            national = g(N["cparty"]) or body in ("", "Đảng", "đại biểu toàn quốc", "toàn quốc", "Đảng toàn quốc")
             if national and not body.startswith(("Đảng bộ", "đại biểu Đảng bộ")) and "MTTQ" not in body and "Mặt trận" not in body:
                 body = "đại biểu toàn quốc"
                 suffix = " của Đảng"
             else:
                 suffix = ""
-            ords = _roman_list(m.group("cords") or "") or RE_DIGITS_1_2.findall(m.group("cords") or "")
-            ords = ords or [o for o in (m.group("cord0"), m.group("cord1")) if o]
+            ords = _roman_list(g(N["cords"]) or "") or RE_DIGITS_1_2.findall(g(N["cords"]) or "")
+            ords = ords or [o for o in (g(N["cord0"]), g(N["cord1"])) if o]
             head = f"{kind} Đại hội {body}".strip()
             if ords:
                 names = [f"{head} lần thứ {o}{suffix}" for o in ords]
             else:
-                names = [f"{head} {_clean(m.group('cterm'))}{suffix}".replace(" - ", "-")]
-        elif m.group("plenum"):
+                names = [f"{head} {_clean(g(N['cterm']))}{suffix}".replace(" - ", "-")]
+        elif g(N["plenum"]):
             kind = "Nghị quyết"
-            n = m.group("pn") or m.group("pn2")
+            n = g(N["pn"]) or g(N["pn2"])
             n = str(ORD_WORDS.get(_clean(n).lower(), n))
-            terms = _roman_list(m.group("pterms") or "")
+            terms = _roman_list(g(N["pterms"]) or "")
             names = [f"Nghị quyết Trung ương {n} (khóa {t})" for t in terms] or [f"Nghị quyết Trung ương {n}"]
             issuer = "Ban Chấp hành Trung ương Đảng"
-        elif m.group("issued"):
-            kind = _clean(m.group("issued"))
-            names = [f"{kind} {_clean(m.group('idesc'))}"]
-        elif m.group("bybody"):
-            kind = ALIAS_KINDS.get(_clean(m.group("bybody")).lower(), _clean(m.group("bybody")))
-            issuer = _clean(m.group("bbody"))
-            name = f"{_clean(m.group('bybody'))} của {issuer}"
+        elif g(N["issued"]):
+            kind = _clean(g(N["issued"]))
+            names = [f"{kind} {_clean(g(N['idesc']))}"]
+        elif g(N["bybody"]):
+            kind = ALIAS_KINDS.get(_clean(g(N["bybody"])).lower(), _clean(g(N["bybody"])))
+            issuer = _clean(g(N["bbody"]))
+            name = f"{_clean(g(N['bybody']))} của {issuer}"
             t = RE_BYBODY_TAIL.match(text, b)
             if t:
                 name += " " + _clean(t.group("tail"))
             names = [name]
-        elif m.group("quoted"):
-            kind = ALIAS_KINDS.get(_clean(m.group("quoted")).lower(), _clean(m.group("quoted")))
-            names = [f"{_clean(m.group('quoted'))} “{_clean(m.group('qtitle'))}”"]
+        elif g(N["quoted"]):
+            kind = ALIAS_KINDS.get(_clean(g(N["quoted"])).lower(), _clean(g(N["quoted"])))
+            names = [f"{_clean(g(N['quoted']))} “{_clean(g(N['qtitle']))}”"]
         if not names:
             continue
         # "… xây dựng Đề án “…” như sau": the document names itself

@@ -175,25 +175,49 @@ def _split_glued(code: str) -> tuple[str, str]:
     return "", code
 
 
-def symbol_from_match(m: regex.Match) -> Symbol:
-    """Build a :class:`Symbol` from a match of :data:`RE_SYMBOL` (or a pattern embedding it)."""
-    def clean(s: str) -> str:
-        return _RE_SPACE.sub("", s)
+# The groups of SYMBOL that make a Symbol, in the order _symbol_from_groups takes them.
+_SYMBOL_GROUPS = ("s_num", "s_year", "s_codes", "p_num", "p_type", "p_issuer", "h_num", "h_type", "h_issuer",
+                  "a_num", "a_codes")
+_GROUP_NUMBERS: dict[regex.Pattern, tuple[int, ...]] = {}
 
-    if m.group("s_num"):
-        num, year = m.group("s_num"), int(m.group("s_year"))
-        codes = clean(m.group("s_codes"))
+
+def symbol_from_match(m: regex.Match) -> Symbol:
+    """Build a :class:`Symbol` from a match of :data:`RE_SYMBOL` (or a pattern embedding it).
+
+    The groups are read in one call, by number: the regex module looks a
+    group name up in a fresh copy of the pattern's group table on every
+    call, ~4x the cost of a number (the numbers are found once per pattern).
+    """
+    numbers = _GROUP_NUMBERS.get(m.re)
+    if numbers is None:
+        numbers = _GROUP_NUMBERS[m.re] = tuple(m.re.groupindex[name] for name in _SYMBOL_GROUPS)
+    return _symbol_from_groups(m.group(*numbers))
+
+
+def _clean(s: str) -> str:
+    return _RE_SPACE.sub("", s)
+
+
+# A Symbol is a function of its groups alone, kept per groups (the pieces of
+# one symbol): a document cites the same few documents again and again, and
+# the well-known ones recur from document to document.
+@lru_cache(maxsize=4096)
+def _symbol_from_groups(groups: tuple[str | None, ...]) -> Symbol:
+    s_num, s_year, s_codes, p_num, p_type, p_issuer, h_num, h_type, h_issuer, a_num, a_codes = groups
+    if s_num:
+        num, year = s_num, int(s_year)
+        codes = _clean(s_codes)
         first, _, rest = codes.partition("-")
         if not rest and issuer_info(first) and first.upper() not in type_codes():
             typ, iss = "", first  # a law or resolution of the National Assembly: 75/2015/QH13
         else:
             typ, iss = first, rest
         return Symbol(num, f"{num}/{year}/{codes}", typ, iss, year, "state", scope_of(iss), level_of(iss))
-    if m.group("p_num") or m.group("h_num"):
-        p = "p" if m.group("p_num") else "h"
-        num, typ, iss = m.group(f"{p}_num"), clean(m.group(f"{p}_type")), clean(m.group(f"{p}_issuer"))
+    if p_num or h_num:
+        num, typ, iss = (p_num, p_type, p_issuer) if p_num else (h_num, h_type, h_issuer)
+        typ, iss = _clean(typ), _clean(iss)
         return Symbol(num, f"{num}-{typ}/{iss}", typ, iss, None, "party", scope_of(iss), level_of(iss))
-    num, codes = m.group("a_num"), clean(m.group("a_codes"))
+    num, codes = a_num, _clean(a_codes)
     first, _, rest = codes.partition("-")
     if not rest:
         typ, iss = _split_glued(first)

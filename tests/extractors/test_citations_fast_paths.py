@@ -6,7 +6,9 @@ characters where it can hold, and by ``RE_AFTER_TITLE`` (the reference) when
 its title runs past 300 characters.  Both must give the same match (span and
 groups) at every position after a symbol of the real corpus, on strings made
 of title pieces (hypothesis: "về", "V/v", blanks, line breaks before lower and
-upper case, every character the end reads, long runs) and on rows.
+upper case, every character the end reads, long runs) and on rows.  Its runs
+of words (``_TITLE_RUN``, one class repeat) must read what the run read a
+character at a time reads (``_TITLE_RUN_BY_CHARACTER``).
 
 The kind phrase before a symbol (:func:`citations._kind_before`) is read
 without RE_BEFORE's law branch where the window holds no law kind's last word
@@ -19,7 +21,16 @@ The symbol trigger (``RE_SYM_TRIGGER``) opens with a digit class.  Written
 as ranges (``_DECIMAL``, built from ``re`` at import) it tests a bitmap.  The
 reference is the trigger as it was written, with ``\\d``: both must find the
 same candidates, on every BMP character alone, on strings of digits of many
-scripts, separators and capitals (hypothesis), and on the real corpus.
+scripts, separators and capitals (hypothesis), and on the real corpus.  And
+the trigger stands for RE_SYM's starts: RE_SYM tried only where it matches
+must find what ``RE_SYM.finditer`` finds, on strings of numbers, codes,
+separators, dates and the characters before a number (hypothesis), on rows
+and on the real corpus.
+
+The named references' trigger (``RE_NAMED_TRIGGER``) stands for RE_NAMED's
+starts: RE_NAMED tried only where it matches must find what
+``RE_NAMED.finditer`` finds, on strings of heads and what follows them
+(hypothesis), on rows and on the real corpus.
 
 The sentence stops (``RE_STOP_BREAK``, a scan led by ``[.!?]``) are found by
 one scan per mark (``RE_STOP_BREAKS``): together they must find the same
@@ -31,6 +42,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import regex
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given  # noqa: E402
@@ -42,8 +54,9 @@ from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, VI_LOWER, corpus_te
 # The trigger as it was written before the digits were spelled out.
 _TD_REF = r"[\d\U00010000-\U0010ffff]"
 RE_SYM_TRIGGER_REF = re.compile(
-    rf"{_TD_REF}(?<!\d.)(?={_TD_REF}{{0,4}}"
-    rf"(?:{C._TWS}(?:-{C._TWS}{C._TUP}|/{C._TWS}(?:{C._TUP}|19|20))|[ \t]+{C._TUP}))"
+    rf"{_TD_REF}(?<![\d./,\-A-Za-z].)(?={_TD_REF}{{0,4}}"
+    rf"(?:{C._TWS}(?:-{C._TWS}{C._TUP}|/{C._TWS}(?:{C._TUP}|(?:19|20){_TD_REF}{_TD_REF}{C._TWS}/))"
+    rf"|[ \t]+{C._TUP}{C._TCODE}*{C._TWS}/))"
 )
 
 
@@ -75,7 +88,7 @@ def test_the_trigger_finds_what_the_reference_finds(s):
 
 
 @pytest.mark.parametrize("s, n", [
-    ("Quyết định số 217-QĐ/TW ngày 12/12/2013", 2),
+    ("Quyết định số 217-QĐ/TW ngày 12/12/2013", 1),   # a date is no candidate
     ("Kế hoạch \u0660\u0661-KH/TU", 1),       # Arabic-Indic digits are stdlib digits
     ("Kế hoạch ²³-KH/TU", 0),                 # superscripts are not
     ("123456-KH/TU", 0),                       # six digits are too many
@@ -90,6 +103,44 @@ def test_rows(s, n):
 def test_corpus(path):
     text = corpus_text(path)
     assert spans(C.RE_SYM_TRIGGER, text) == spans(RE_SYM_TRIGGER_REF, text)
+
+
+# The trigger stands for RE_SYM's starts: scanning RE_SYM only where it matches
+# must find every match of RE_SYM.finditer (it is a superset of the starts).
+
+def check_symbols(s: str) -> None:
+    assert [m.span() for m in C._scan(C.RE_SYM, C.RE_SYM_TRIGGER, s)] == spans(C.RE_SYM, s)
+
+
+SYMBOL_PIECES = ("217", "2021", "19", "20", "5", "-", "/", " ", "\t", "\n", " - ", "/ ", "QĐ", "TW", "CTr", "TTg", "NĐ-CP",
+                 "QH13", "KH", "MTTQ", "&", "Q", "Đ", "đã", "Quý", "a", "x", ".", ",", "(", "²", "\u0661", "\U0001d7ce")
+
+
+@MANY
+@given(st.lists(st.sampled_from(SYMBOL_PIECES + tuple(ODD) + tuple(VI_LOWER[:12])), max_size=24).map("".join))
+def test_the_trigger_finds_every_symbol(s):
+    check_symbols(s)
+
+
+@pytest.mark.parametrize("s, n", [
+    ("Quyết định số 217-QĐ/TW, Nghị định 93/2021/NĐ-CP và Luật số 75/2015/QH13", 3),
+    ("104 CTr/TU · 104\tCTr / TU · 75-\nKL/TW · 212-QĐ-TW · 318/QĐ-TTg · 27/CTTg", 6),
+    ("\u0661\u0660-KH/TU", 1),                  # Arabic-Indic digits
+    ("(217-QĐ/TW), “03/CT-TTg”, [01/2024/TT-BNV]", 3),  # brackets and quotes before the number
+    ("104 NN&PTNT/TU, 104 CTrPH/TU, 12 TTg1/TU", 3),     # the spaced form: "&", a lower-case letter, a digit
+    ("Luật số 75/ 2015 /QH13", 1),
+    ("Năm 2021\tQuý II · năm 2025 đã · 7 Ban Chỉ đạo", 0),   # must not match: no slash after the code
+    ("ngày 12/7/2021 · tháng 12/2022 · 1.5/KH", 0),  # must not match: dates, a number after "."
+    ("x12/KH-UBND", 0),                            # must not match: a letter before the number
+])
+def test_symbol_rows(s, n):
+    check_symbols(s)
+    assert len(spans(C.RE_SYM, s)) == n
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_symbols_corpus(path):
+    check_symbols(corpus_text(path))
 
 
 # ---------------------------------------------------------------- the title after a reference
@@ -137,6 +188,90 @@ def test_title_corpus(path):
     for m in C.RE_SYM.finditer(text):
         for pos in (m.end(), m.end() + 1):
             check_title(text, min(pos, len(text)))
+
+
+# ---------------------------------------------------------------- the named references' trigger
+
+# RE_NAMED_TRIGGER stands for RE_NAMED's starts: RE_NAMED tried only where it
+# matches must find every match of RE_NAMED.finditer.
+
+def check_named(s: str) -> None:
+    assert [m.span() for m in C._scan(C.RE_NAMED, C.RE_NAMED_TRIGGER, s)] == spans(C.RE_NAMED, s)
+
+
+NAMED_PIECES = ("Nghị quyết ", "Nghị  quyết\n", "Văn kiện ", "Đại hội ", "đại biểu toàn quốc ", "Hội nghị ", "Trung ương ",
+                "lần thứ ", "XIII", "6 ", "12", "tư ", "mười hai ", "của ", "BCH ", "Ban Chấp hành ", "Đảng ", "(khóa XII)",
+                "số ", "này", "Luật ", "Bộ luật ", "Lao động ", "Hiến pháp ", "năm 2013", "Điều lệ ", "Cương lĩnh ",
+                "ban hành ", "Quy chế ", "dân chủ ở cơ sở", "Đề án ", "Kế hoạch ", "“Chuyển đổi số”", "Ủy ban MTTQ tỉnh ",
+                "về ", ", ", ". ", "; ", "\u0661 ", "nhất ")
+
+
+@MANY
+@given(st.lists(st.sampled_from(NAMED_PIECES + tuple(ODD)), max_size=14).map("".join))
+def test_the_named_trigger_finds_every_named_reference(s):
+    check_named(s)
+
+
+@pytest.mark.parametrize("s, n", [
+    ("Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng", 1),
+    ("Nghị quyết Trung ương 6 (khóa XII)", 1),
+    ("Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng (khóa XII)", 1),
+    ("Nghị quyết lần thứ 12 của BCH Trung ương", 1),
+    ("Nghị quyết mười hai BCH Trung ương Đảng", 1),
+    ("Nghị quyết \u0661\u0662 BCH Trung ương", 1),     # Arabic-Indic digits
+    ("Nghị quyết của Ban Chấp hành Đảng bộ tỉnh về phát triển", 1),
+    ("Nghị quyết số 21-NQ/TU, Nghị quyết này, Nghị quyết về nâng cao", 0),   # must not match
+    ("Văn kiện Đại hội XIII; Hiến pháp năm 2013; Luật Đất đai năm 2024", 3),
+])
+def test_named_rows(s, n):
+    check_named(s)
+    assert len(spans(C.RE_NAMED, s)) == n
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_named_corpus(path):
+    check_named(corpus_text(path))
+
+
+# ------------------------------------------------ a run of title words, one class repeat
+
+RE_RUN = regex.compile(C._TITLE_RUN, regex.V1)
+RE_RUN_BY_CHARACTER = regex.compile(C._TITLE_RUN_BY_CHARACTER, regex.V1)
+RUN_PIECES = ("a", "ề", "Đ", "1", ",", "-", "“", " ", "  ", "\t", "\n", ";", ".", "(", ")", "\xa0", "x y", "ab cd")
+
+
+def check_run(s: str, pos: int = 0) -> None:
+    assert title_key(RE_RUN.match(s, pos)) == title_key(RE_RUN_BY_CHARACTER.match(s, pos))
+
+
+@MANY
+@given(st.lists(st.sampled_from(RUN_PIECES + tuple(ODD)), max_size=16).map("".join), st.integers(0, 4))
+def test_the_run_is_the_run_read_by_character(s, pos):
+    check_run(s, min(pos, len(s)))
+
+
+@pytest.mark.parametrize("s, end", [
+    ("lấy ý kiến về dự thảo; và", 21),       # words and the spaces between them
+    ("ban hành Quy chế . Tiếp", 16),          # spaces before "." are left out
+    ("  hai  dấu  cách(", 16),                # spaces first, then a word: taken
+    ("quy chế\ndân chủ", 7),                  # a line break ends a run
+    ("a\tb", 1),
+    ("   ;", None),                            # must not match: spaces alone
+    (".", None),                               # must not match
+    ("", None),
+])
+def test_run_rows(s, end):
+    check_run(s)
+    m = RE_RUN.match(s)
+    assert (m.end() if m else None) == end
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_run_corpus(path):
+    text = corpus_text(path)
+    for m in C.RE_SYM.finditer(text):
+        for pos in range(m.end(), min(m.end() + 120, len(text)), 7):
+            check_run(text, pos)
 
 
 # ---------------------------------------------------------------- the kind phrase before a symbol

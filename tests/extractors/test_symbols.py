@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
 from extractors.normalize import punctuation
-from extractors.symbols import RE_SYMBOL, issuer_info, parse_symbol, scope_of
+from extractors.symbols import RE_SYMBOL, SYMBOL, issuer_info, parse_symbol, scope_of, symbol_from_match
 
 # (as written, display symbol, type code, issuer code, year, form, scope)
 SYMBOLS = [
@@ -115,3 +116,12 @@ def test_issuer_table():
     assert issuer_info("ĐU").level == "xã"
     assert scope_of("MTTQ-BTT") == "local"
     assert scope_of("BTT") == ""
+
+
+def test_a_pattern_embedding_the_grammar_gives_the_same_symbols():
+    """symbol_from_match reads its groups by number, found once per pattern: a
+    pattern with groups of its own before SYMBOL must give the same symbols."""
+    rx = regex.compile(rf"(?P<lead>số:?\s+)(?P<empty>)(?:{SYMBOL})", regex.V1)
+    for written, *_ in SYMBOLS:
+        m = rx.fullmatch("số " + punctuation(written))
+        assert m is not None and symbol_from_match(m) == parse_symbol(written)
