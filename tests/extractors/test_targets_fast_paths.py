@@ -118,6 +118,37 @@ def test_quantity_starts_rows(s, want):
     assert qty_fast(s) == want
 
 
+def _unit_rows():
+    """Every unit after a number, in three spellings, and a word that only starts like it."""
+    rows = []
+    for u in T.UNITS:
+        for spelling in dict.fromkeys((u, u.upper(), u[:1].upper() + u[1:])):
+            rows += [f"đạt 12 {spelling} mới", f"12 {spelling}/năm", f"gồm 3-5 {spelling}", f"7 {spelling}x"]
+    return rows
+
+
+UNIT_ROWS = _unit_rows() + ["5 đồng chí", "5 đồng  chí", "5 hộ gia đình", "5 hộ gia", "5 Hội nghị", "5 hội",
+                            "5 khu dân cư", "5 khux", "5 kmh", "5 của", "5 Công an"]
+
+
+@pytest.mark.parametrize("s", UNIT_ROWS)
+def test_quantity_at_digit_every_unit(s):
+    """RE_QTY_AT_DIGIT's units grouped by first letter pick the unit RE_QTY's plain list picks."""
+    for p in range(len(s)):
+        if _ANY_DIGIT.match(s, p):
+            fast, slow = T.RE_QTY_AT_DIGIT.match(s, p), T.RE_QTY.match(s, p)
+            assert (fast and qty_summary(fast)) == (slow and qty_summary(slow)), (s, p)
+    assert qty_fast(s) == qty_slow(s)
+
+
+def test_unit_rows_not_vacuous():
+    found = [s for s in UNIT_ROWS if qty_slow(s)]
+    units = {T.RE_QTY.match(s, p).group("unit").strip().lower() for s in found for p in qty_slow(s)}
+    assert units >= {u.lower() for u in T.UNITS}
+    assert not qty_slow("5 đồng chí") and not qty_slow("5 của") and qty_slow("5 hộ gia")[0] == (0, 4)
+    assert qty_slow("5 hộ gia đình")[0] == (0, 13)
+
+
 # ---------------------------------------------------------------- 2. strong comparators
 
 def strong_slow(s: str) -> list[int]:
