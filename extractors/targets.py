@@ -25,6 +25,7 @@ Scopes follow how these documents are written:
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import unicodedata
@@ -99,9 +100,35 @@ _FOLD = {i: _fold_char(chr(i)) for i in range(0xC0, 0x1F00) if _fold_char(chr(i)
 _FOLD_TABLE = "".join(_FOLD.get(i, chr(i)) for i in range(0x1F00)) + "".join(map(chr, range(0x1F00, 0x10000)))
 
 
+# ``str.translate`` looks each non-ASCII character up through a Python call (~20 ns a
+# character).  For a long text written with ASCII, the Vietnamese letters and common
+# marks only, the same folding is done by C codecs: the lower case is encoded in a
+# one-byte code holding those characters (_FOLD_CODE: ASCII, then the others), the
+# bytes are mapped to the bytes of their folds (_FOLD_BYTES, from _FOLD_TABLE), and
+# decoded (~4x quicker).  A text with any other character is not encodable in that
+# code and is translated as before.  (On short texts the three calls cost more.)
+_FOLD_CODE_CHARS = ("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+                    "\xa0“”‘’–—…•·°×÷±²³¹½¼¾§«»©®™€")
+# (the free places hold private-use characters, which fold to themselves)
+_FOLD_CODE = "".join(map(chr, range(128))) + _FOLD_CODE_CHARS + "".join(
+    chr(0xE000 + i) for i in range(128 - len(_FOLD_CODE_CHARS)))
+assert len(_FOLD_CODE) == len(set(_FOLD_CODE)) == 256
+_FOLD_ENCODING = codecs.charmap_build(_FOLD_CODE)
+_FOLD_BYTES = bytes(_FOLD_CODE.index(_FOLD_TABLE[ord(c)] if ord(c) < len(_FOLD_TABLE) else c) for c in _FOLD_CODE)
+_FOLD_BY_CODEC_FROM = 48  # characters
+
+
 def fold(s: str) -> str:
     """Lower case without tones or đ, one character for one: ``fold("Hằng Năm") == "hang nam"``."""
-    return s.lower().translate(_FOLD_TABLE)
+    low = s.lower()
+    if len(low) >= _FOLD_BY_CODEC_FROM:
+        try:
+            code = codecs.charmap_encode(low, "strict", _FOLD_ENCODING)[0]
+        except UnicodeEncodeError:  # a character outside _FOLD_CODE
+            pass
+        else:
+            return codecs.charmap_decode(code.translate(_FOLD_BYTES), "strict", _FOLD_CODE)[0]
+    return low.translate(_FOLD_TABLE)
 
 
 # --- the quantity grammar ----------------------------------------------------

@@ -20,7 +20,8 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from extractors import targets as T  # noqa: E402
-from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, VI_LOWER, corpus_text  # noqa: E402
+from fast_path_support import (CORPUS, CORPUS_IDS, DOTLESS_I, DOTTED_I, KELVIN, LONG_S, MANY, ODD,  # noqa: E402
+                               VI_LOWER, corpus_text)
 
 
 # ---------------------------------------------------------------- the alphabet
@@ -346,11 +347,62 @@ def test_actor_in_rows(s):
     assert fast == slow
 
 
+# ---------------------------------------------------------------- 8. folding by codecs
+
+def fold_slow(s: str) -> str:
+    return s.lower().translate(T._FOLD_TABLE)
+
+
+# characters whose lower case is in the code (the codec way), and some that are not
+IN_CODE = "".join(dict.fromkeys(VI_LOWER + VI_LOWER.upper() + "bcdfghklmnpqrstvxBCDFGHKLMNPQRSTVX" + " \t\n"
+                                + MARKS.replace("\u0663", "") + T._FOLD_CODE_CHARS + KELVIN + "\r\ue000"))
+NOT_IN_CODE = DOTTED_I + DOTLESS_I + LONG_S + "\u0663≥→ñøßΣς\U0001d7d8\u0307\x85\u2028"
+
+
+@MANY
+@given(st.lists(st.sampled_from(IN_CODE), min_size=40, max_size=160).map("".join),
+       st.lists(st.sampled_from(NOT_IN_CODE), max_size=2), st.integers(0, 160))
+def test_fold_property(s, others, at):
+    assert T.fold(s) == fold_slow(s)
+    s = s[:at] + "".join(others) + s[at:]
+    assert T.fold(s) == fold_slow(s)
+
+
+def test_fold_property_alphabet():
+    assert all(c.lower() in T._FOLD_CODE for c in IN_CODE)
+    assert not any(c.lower() in T._FOLD_CODE for c in NOT_IN_CODE)
+
+
+FOLD_ROWS = [
+    ("HẰNG NĂM, Ủy ban MTTQ xã tổ chức ít nhất 03 cuộc giám sát “chuyên đề” – 100%…", "codec"),
+    ("Đến năm 2030, phấn đấu 95% hộ gia đình đạt danh hiệu Gia đình văn hóa ½ ° ¹ × §", "codec"),
+    ("Hằng năm tổ chức ≥ 03 cuộc giám sát, đối thoại với nhân dân về các vấn đề bức xúc", "translate"),
+    ("Hằng năm tổ chức İt nhất 03 cuộc giám sát, đối thoại với nhân dân về các vấn đề", "translate"),
+    ("Crème brûlée, Ñandú, Øresund, Straße: chữ Latin khác, không phải tiếng Việt nhé!", "translate"),
+    ("ngắn", "short"),
+]
+
+
+@pytest.mark.parametrize("s,way", FOLD_ROWS)
+def test_fold_rows(s, way):
+    assert T.fold(s) == fold_slow(s)
+    low = s.lower()
+    codec = len(low) >= T._FOLD_BY_CODEC_FROM and all(c in T._FOLD_CODE for c in low)
+    assert way == ("codec" if codec else "translate" if len(low) >= T._FOLD_BY_CODEC_FROM else "short")
+
+
+def test_fold_code_maps_each_character_as_the_table():
+    """(the code is applied to the lower case: its byte for "A" is never used)"""
+    for c in T._FOLD_CODE:
+        assert T._FOLD_CODE[T._FOLD_BYTES[T._FOLD_CODE.index(c)]] == c.translate(T._FOLD_TABLE)
+
+
 # ---------------------------------------------------------------- corpus
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
 def test_corpus(path):
     text = corpus_text(path)
+    assert T.fold(text) == fold_slow(text)
     assert T._strong_positions(text) == strong_slow(text)
     fast = {p: qty_summary(m) for p, m in T._quantity_starts(text).items()}
     slow = {m.start(): qty_summary(T.RE_QTY.match(text, m.start()))
@@ -360,6 +412,7 @@ def test_corpus(path):
         para = text[start:end]
         assert span(T._actor_in(text, start, end)) == span(T.RE_ACTOR.search(text, start, end))
         assert T._level_of(para) == level_slow(para)
+        assert T.fold(para) == fold_slow(para)
         assert T._topics_in(para) == topics_slow(para)
         for rx in TAIL_RXS.values():
             for cut in range(max(0, len(para) - 200), len(para), 37):
