@@ -595,7 +595,9 @@ class _Context:
         """RE_FREQ's and RE_DEADLINE's matches in one heading (memoised, as :meth:`_heading_zone`)."""
         if s.id not in self._own_matches:
             key = self.heading_key(s)
-            self._own_matches[s.id] = (RE_FREQ.search(key), RE_DEADLINE.search(key))
+            # most headings hold no literal of _NEEDS: their patterns, whose branches
+            # start at word edges (tried at every place), are not searched there
+            self._own_matches[s.id] = (_needed_search(RE_FREQ, key), _needed_search(RE_DEADLINE, key))
         return self._own_matches[s.id]
 
     def table_at(self, raw_pos: int):
@@ -858,6 +860,13 @@ _NEEDS = {
     RE_FREQ: re.compile(r"thang|quy|/nam|hang nam|moi nam|tung nam|nam nao cung|nua nam"),
     RE_ASPIRATION: re.compile(r"phan dau"),
 }
+
+
+def _needed_search(rx: regex.Pattern, s: str):
+    """``rx.search(s)`` for ``rx`` in ``_NEEDS``, skipped when ``s`` holds none of its literals."""
+    return rx.search(s) if _NEEDS[rx].search(s) else None
+
+
 # Where a match of RE_FREQ can start (each of its branches opens with one of these
 # literals): its many branches, each led by a word edge, make a plain scan slow, so
 # only these places are tried (see :func:`_matches_at`); none means no match.

@@ -397,6 +397,44 @@ def test_fold_code_maps_each_character_as_the_table():
         assert T._FOLD_CODE[T._FOLD_BYTES[T._FOLD_CODE.index(c)]] == c.translate(T._FOLD_TABLE)
 
 
+# ---------------------------------------------------------------- 9. marker literals (_NEEDS)
+
+NEEDED_RXS = {"freq": T.RE_FREQ, "deadline": T.RE_DEADLINE, "aspiration": T.RE_ASPIRATION}
+MARKER_PIECES = ("hang nam", "moi nam", "tung nam", "/nam", "nam nao cung", "moi 6 thang", "dinh ky 06 thang",
+                 "6 thang mot lan", "06 thang /lan", "nua nam mot lan", "hang quy", "/quy", "moi thang", "/thang",
+                 "hang", "nam", "quy", "thang", "moi", "6", "0", "den het nam 2030", "truoc 2025", "vao nam 1990",
+                 "giai doan 2021 - 2025", "giai doan 2021-2030", "den", "toi", "19", "20", "phan dau", "it nhat",
+                 "dat", "hoan thanh", "muc tieu", " ", ", ", "-", "/")
+
+
+def needed_span(name: str, s: str):
+    rx = NEEDED_RXS[name]
+    return span(T._needed_search(rx, s)), span(rx.search(s))
+
+
+@MANY
+@given(st.sampled_from(sorted(NEEDED_RXS)), texts(MARKER_PIECES, 16))
+def test_needed_search_property(name, s):
+    fast, slow = needed_span(name, s)
+    assert fast == slow
+
+
+NEEDED_ROWS = [
+    ("freq", "muc tieu hang nam", True), ("freq", "ke hoach 6 thang mot lan", True), ("freq", "chi tieu /quy", True),
+    ("freq", "nua nam mot lan", True), ("freq", "muc tieu giai doan 2025-2030", False), ("freq", "nam 2025", False),
+    ("deadline", "muc tieu den nam 2030", True), ("deadline", "giai doan 2025 - 2030", True),
+    ("deadline", "muc tieu hang nam", False), ("deadline", "den nam 1890", False),
+    ("aspiration", "phan dau dat 90%", True), ("aspiration", "phan dau tien", False),
+]
+
+
+@pytest.mark.parametrize("name,s,found", NEEDED_ROWS)
+def test_needed_search_rows(name, s, found):
+    fast, slow = needed_span(name, s)
+    assert bool(slow) is found
+    assert fast == slow
+
+
 # ---------------------------------------------------------------- corpus
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
@@ -413,6 +451,9 @@ def test_corpus(path):
         assert span(T._actor_in(text, start, end)) == span(T.RE_ACTOR.search(text, start, end))
         assert T._level_of(para) == level_slow(para)
         assert T.fold(para) == fold_slow(para)
+        for name in NEEDED_RXS:
+            fast, slow = needed_span(name, T.fold(para))
+            assert fast == slow
         assert T._topics_in(para) == topics_slow(para)
         for rx in TAIL_RXS.values():
             for cut in range(max(0, len(para) - 200), len(para), 37):
