@@ -435,6 +435,22 @@ def test_needed_search_rows(name, s, found):
     assert fast == slow
 
 
+# ---------------------------------------------------------------- 10. groups read by number
+
+@pytest.mark.parametrize("rx,s,pos,names", [
+    (T.RE_QTY, "đạt từ 3-5 hộ gia đình/năm trở lên", 7, T._QTY_GROUPS),
+    (T.RE_QTY_AT_DIGIT, "ít nhất 03 cuộc giám sát", 8, T._QTY_GROUPS),
+    (T.RE_QTY, "ít nhất một mô hình", 8, T._QTY_GROUPS),
+    (T.RE_DEADLINE, "den het nam 2030", 0, ("y", "a", "b")),
+    (T.RE_DEADLINE, "giai doan 2025 - 2030", 0, ("y", "a", "b")),
+    (T.RE_CMP_BEFORE, "đạt không thấp hơn ", 0, ("cmp",)),
+])
+def test_groups_by_number_are_the_named_ones(rx, s, pos, names):
+    m = rx.search(s, pos)
+    assert m is not None
+    assert m.groups() == m.group(*names) if len(names) > 1 else m.group(1) == m.group(names[0])
+
+
 # ---------------------------------------------------------------- corpus
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
