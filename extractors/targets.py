@@ -25,6 +25,7 @@ Scopes follow how these documents are written:
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import unicodedata
@@ -99,9 +100,35 @@ _FOLD = {i: _fold_char(chr(i)) for i in range(0xC0, 0x1F00) if _fold_char(chr(i)
 _FOLD_TABLE = "".join(_FOLD.get(i, chr(i)) for i in range(0x1F00)) + "".join(map(chr, range(0x1F00, 0x10000)))
 
 
+# ``str.translate`` looks each non-ASCII character up through a Python call (~20 ns a
+# character).  For a long text written with ASCII, the Vietnamese letters and common
+# marks only, the same folding is done by C codecs: the lower case is encoded in a
+# one-byte code holding those characters (_FOLD_CODE: ASCII, then the others), the
+# bytes are mapped to the bytes of their folds (_FOLD_BYTES, from _FOLD_TABLE), and
+# decoded (~4x quicker).  A text with any other character is not encodable in that
+# code and is translated as before.  (On short texts the three calls cost more.)
+_FOLD_CODE_CHARS = ("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+                    "\xa0“”‘’–—…•·°×÷±²³¹½¼¾§«»©®™€")
+# (the free places hold private-use characters, which fold to themselves)
+_FOLD_CODE = "".join(map(chr, range(128))) + _FOLD_CODE_CHARS + "".join(
+    chr(0xE000 + i) for i in range(128 - len(_FOLD_CODE_CHARS)))
+assert len(_FOLD_CODE) == len(set(_FOLD_CODE)) == 256
+_FOLD_ENCODING = codecs.charmap_build(_FOLD_CODE)
+_FOLD_BYTES = bytes(_FOLD_CODE.index(_FOLD_TABLE[ord(c)] if ord(c) < len(_FOLD_TABLE) else c) for c in _FOLD_CODE)
+_FOLD_BY_CODEC_FROM = 48  # characters
+
+
 def fold(s: str) -> str:
     """Lower case without tones or đ, one character for one: ``fold("Hằng Năm") == "hang nam"``."""
-    return s.lower().translate(_FOLD_TABLE)
+    low = s.lower()
+    if len(low) >= _FOLD_BY_CODEC_FROM:
+        try:
+            code = codecs.charmap_encode(low, "strict", _FOLD_ENCODING)[0]
+        except UnicodeEncodeError:  # a character outside _FOLD_CODE
+            pass
+        else:
+            return codecs.charmap_decode(code.translate(_FOLD_BYTES), "strict", _FOLD_CODE)[0]
+    return low.translate(_FOLD_TABLE)
 
 
 # --- the quantity grammar ----------------------------------------------------
@@ -170,11 +197,36 @@ RE_QTY = regex.compile(
 #   matches is the only one that can lead to a match: when "1.000" matches, the other
 #   way stops at "1", before ".0".  So giving digits back never finds a match.
 _RE_WORD_BRANCH = r"|(?P<word>\b(?:" + "|".join(NUMBER_WORDS) + r")))"
+# * the units are grouped by their first letter, ``c(?:uộc|hương trình|…)|k(?:hu|m|…)|…``,
+#   so that a word which opens no unit (" của", " Công" after most numbers that get this
+#   far) is rejected after a letter per group, not a letter per unit (~1.3x quicker
+#   there).  The first letters of two groups differ case-insensitively (asserted), so
+#   at a place the units of one group at most can match, and those are tried in the
+#   order of UNITS, with the same continuations: the same unit wins.
+
+
+def _units_by_first_letter(units: list[str]) -> str:
+    """``_UNIT_ALT`` (the same alternatives, "đồng" with its look-ahead) grouped by first letter,
+    groups in the order their first units come, units in the order of ``units``."""
+    groups: dict[str, list[str]] = {}
+    for u in units:
+        groups.setdefault(u[0].lower(), []).append(u)
+    firsts = list(groups)
+    assert not any(regex.fullmatch(regex.escape(a), b, regex.IGNORECASE) for a in firsts for b in firsts if a != b)
+
+    def alternative(u: str) -> str:  # one unit, less its first letter
+        return regex.escape(u[1:]) + (r"(?!\s+chí)" if u == "đồng" else "")
+
+    return "|".join(regex.escape(ws[0][0]) + "(?:" + "|".join(map(alternative, ws)) + ")" for ws in groups.values())
+
+
 RE_QTY_AT_DIGIT = regex.compile(
-    RE_QTY.pattern.replace(_RE_WORD_BRANCH, r"|(?P<word>(?!)))").replace("(?:" + _NUM + ")", "(?>" + _NUM + ")"),
+    RE_QTY.pattern.replace(_RE_WORD_BRANCH, r"|(?P<word>(?!)))").replace("(?:" + _NUM + ")", "(?>" + _NUM + ")")
+    .replace("(?:" + _UNIT_ALT + ")", "(?:" + _units_by_first_letter(UNITS) + ")"),
     regex.IGNORECASE,
 )
 assert RE_QTY_AT_DIGIT.pattern.count("(?>") == 3 and "(?P<word>(?!))" in RE_QTY_AT_DIGIT.pattern
+assert _UNIT_ALT not in RE_QTY_AT_DIGIT.pattern
 # "từ 90% khu dân cư trở lên": the closing "trở lên" may follow a short noun phrase
 RE_YEAR = regex.compile(r"(?:19|20)\d\d")
 RE_UP_LATER = regex.compile(r"^[^,;.()\n\t]{0,40}?\btrở lên\b")
@@ -204,6 +256,12 @@ _TAILS = {
 }
 # the characters regex's ``\s`` matches (all below U+3001)
 _WHITE_SPACE = "".join(regex.findall(r"\s", "".join(map(chr, range(0x10000)))))
+# Groups are read by number (``m.groups()`` or ``m.group(1)``): regex resolves a group name
+# through a fresh copy of its name table on every call (``m.group(*names)`` of RE_QTY's
+# seven names costs ~2 us, ``m.groups()`` ~0.2 us).  The numbers are those of the names:
+_QTY_GROUPS = ("lo", "hi", "n", "word", "unit", "rate", "up")
+assert RE_QTY.groupindex == RE_QTY_AT_DIGIT.groupindex == {g: i for i, g in enumerate(_QTY_GROUPS, 1)}
+assert RE_CMP_BEFORE.groupindex == {"cmp": 1} and RE_CMP_BEFORE.groups == 1
 RE_PUNCT = regex.compile(r"[,;:]")
 RE_TY_LE = regex.compile(r"\b[Tt]ỷ lệ\b")
 RE_QUALIFIER_BEFORE = regex.compile(r"\bcó\s*$", regex.IGNORECASE)
@@ -227,6 +285,7 @@ RE_DEADLINE = regex.compile(
     r"\b(?:den het|den|toi|truoc|vao) (?:nam )?(?P<y>(?:19|20)\d\d)\b"
     r"|\bgiai doan (?P<a>(?:19|20)\d\d)\s*-\s*(?P<b>(?:19|20)\d\d)\b"
 )
+assert RE_DEADLINE.groupindex == {"y": 1, "a": 2, "b": 3} and RE_DEADLINE.groups == 3
 # "phấn đấu"; OCR spellings ("Phân đầu", "Phần đầu") only before what a goal starts with,
 # because "phần đầu" (the first part) is a real phrase
 RE_ASPIRATION = regex.compile(
@@ -543,7 +602,9 @@ class _Context:
         """RE_FREQ's and RE_DEADLINE's matches in one heading (memoised, as :meth:`_heading_zone`)."""
         if s.id not in self._own_matches:
             key = self.heading_key(s)
-            self._own_matches[s.id] = (RE_FREQ.search(key), RE_DEADLINE.search(key))
+            # most headings hold no literal of _NEEDS: their patterns, whose branches
+            # start at word edges (tried at every place), are not searched there
+            self._own_matches[s.id] = (_needed_search(RE_FREQ, key), _needed_search(RE_DEADLINE, key))
         return self._own_matches[s.id]
 
     def table_at(self, raw_pos: int):
@@ -564,7 +625,8 @@ class _Context:
 def _deadline(m) -> str:
     if not m:
         return ""
-    return m.group("y") or f"{m.group('a')}/{m.group('b')}"
+    y, a, b = m.groups()  # RE_DEADLINE's groups y, a, b (asserted where it is made)
+    return y or f"{a}/{b}"
 
 
 def _number(s: str) -> float:
@@ -700,9 +762,9 @@ def _scan_paragraph(text: str, ps: int, pe: int, candidates: list[int], known: d
         if _search_tail(RE_BACKGROUND_BEFORE, before):
             continue
         cm = _search_tail(RE_CMP_BEFORE, before)
-        cmp_word = cm.group("cmp").lower() if cm else ""
+        cmp_word = cm.group(1).lower() if cm else ""  # (group 1 is "cmp")
         lead = num_start - (len(before) - cm.start()) if cm else num_start
-        g_lo, g_hi, g_n, g_word, g_unit, g_rate, g_up = m.group("lo", "hi", "n", "word", "unit", "rate", "up")
+        g_lo, g_hi, g_n, g_word, g_unit, g_rate, g_up = m.groups()  # (see _QTY_GROUPS)
         unit = g_unit.strip()
         unit = "%" if unit == "%" else unit.lower() if unit not in ("MW",) else unit
         rate = (g_rate or "")[1:].lower()
@@ -806,6 +868,13 @@ _NEEDS = {
     RE_FREQ: re.compile(r"thang|quy|/nam|hang nam|moi nam|tung nam|nam nao cung|nua nam"),
     RE_ASPIRATION: re.compile(r"phan dau"),
 }
+
+
+def _needed_search(rx: regex.Pattern, s: str):
+    """``rx.search(s)`` for ``rx`` in ``_NEEDS``, skipped when ``s`` holds none of its literals."""
+    return rx.search(s) if _NEEDS[rx].search(s) else None
+
+
 # Where a match of RE_FREQ can start (each of its branches opens with one of these
 # literals): its many branches, each led by a word edge, make a plain scan slow, so
 # only these places are tried (see :func:`_matches_at`); none means no match.
@@ -985,9 +1054,13 @@ def _cell(table, row, *keywords: str) -> str:
 # RE_QTY, slow with its case-insensitive unit list, is not tried there.  Every
 # non-ASCII character is let through ("đến", "ý kiến", case-folding look-alikes):
 # the test only spares places where RE_QTY surely fails.  The run is possessive,
-# so every start found is the start of a whole run, as with RE_DIGITS.
+# so every start found is the start of a whole run, as with RE_DIGITS.  When the
+# look-ahead fails after a run, ``(*SKIP)`` resumes the scan at the run's end: from
+# any later digit of the run the possessive run would end at the same place, and the
+# look-ahead would fail again ("2025" is one failed try, not four).
 _UNIT_FIRST = "".join(sorted({c for u in UNITS for c in (u[0].lower(), u[0].upper()) if c.isascii()}))
-_QTY_START = r"<d>[<d_>.,]*+(?=[%hHkKmM]|-\s*<d>|[^\x00-\x7f]|\s+(?:-\s*<d>|[%" + _UNIT_FIRST + r"]|[^\x00-\x7f]))"
+_QTY_START = (r"<d>[<d_>.,]*+(?:(?=[%hHkKmM]|-\s*<d>|[^\x00-\x7f]|\s+(?:-\s*<d>|[%" + _UNIT_FIRST
+              + r"]|[^\x00-\x7f]))|(*SKIP)(*FAIL))")
 RE_QTY_START = regex.compile(_QTY_START.replace("<d>", r"\d").replace("<d_>", r"\d"))
 # the same for a text whose only decimal digits are 0-9 (see _other_digits_possible):
 # the scan for an ASCII digit is much quicker than one for any decimal digit

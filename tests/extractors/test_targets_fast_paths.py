@@ -20,7 +20,8 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from extractors import targets as T  # noqa: E402
-from fast_path_support import CORPUS, CORPUS_IDS, MANY, ODD, VI_LOWER, corpus_text  # noqa: E402
+from fast_path_support import (CORPUS, CORPUS_IDS, DOTLESS_I, DOTTED_I, KELVIN, LONG_S, MANY, ODD,  # noqa: E402
+                               VI_LOWER, corpus_text)
 
 
 # ---------------------------------------------------------------- the alphabet
@@ -116,6 +117,37 @@ QTY_ROWS = [
 def test_quantity_starts_rows(s, want):
     assert qty_slow(s) == want
     assert qty_fast(s) == want
+
+
+def _unit_rows():
+    """Every unit after a number, in three spellings, and a word that only starts like it."""
+    rows = []
+    for u in T.UNITS:
+        for spelling in dict.fromkeys((u, u.upper(), u[:1].upper() + u[1:])):
+            rows += [f"đạt 12 {spelling} mới", f"12 {spelling}/năm", f"gồm 3-5 {spelling}", f"7 {spelling}x"]
+    return rows
+
+
+UNIT_ROWS = _unit_rows() + ["5 đồng chí", "5 đồng  chí", "5 hộ gia đình", "5 hộ gia", "5 Hội nghị", "5 hội",
+                            "5 khu dân cư", "5 khux", "5 kmh", "5 của", "5 Công an"]
+
+
+@pytest.mark.parametrize("s", UNIT_ROWS)
+def test_quantity_at_digit_every_unit(s):
+    """RE_QTY_AT_DIGIT's units grouped by first letter pick the unit RE_QTY's plain list picks."""
+    for p in range(len(s)):
+        if _ANY_DIGIT.match(s, p):
+            fast, slow = T.RE_QTY_AT_DIGIT.match(s, p), T.RE_QTY.match(s, p)
+            assert (fast and qty_summary(fast)) == (slow and qty_summary(slow)), (s, p)
+    assert qty_fast(s) == qty_slow(s)
+
+
+def test_unit_rows_not_vacuous():
+    found = [s for s in UNIT_ROWS if qty_slow(s)]
+    units = {T.RE_QTY.match(s, p).group("unit").strip().lower() for s in found for p in qty_slow(s)}
+    assert units >= {u.lower() for u in T.UNITS}
+    assert not qty_slow("5 đồng chí") and not qty_slow("5 của") and qty_slow("5 hộ gia")[0] == (0, 4)
+    assert qty_slow("5 hộ gia đình")[0] == (0, 13)
 
 
 # ---------------------------------------------------------------- 2. strong comparators
@@ -315,11 +347,116 @@ def test_actor_in_rows(s):
     assert fast == slow
 
 
+# ---------------------------------------------------------------- 8. folding by codecs
+
+def fold_slow(s: str) -> str:
+    return s.lower().translate(T._FOLD_TABLE)
+
+
+# characters whose lower case is in the code (the codec way), and some that are not
+IN_CODE = "".join(dict.fromkeys(VI_LOWER + VI_LOWER.upper() + "bcdfghklmnpqrstvxBCDFGHKLMNPQRSTVX" + " \t\n"
+                                + MARKS.replace("\u0663", "") + T._FOLD_CODE_CHARS + KELVIN + "\r\ue000"))
+NOT_IN_CODE = DOTTED_I + DOTLESS_I + LONG_S + "\u0663≥→ñøßΣς\U0001d7d8\u0307\x85\u2028"
+
+
+@MANY
+@given(st.lists(st.sampled_from(IN_CODE), min_size=40, max_size=160).map("".join),
+       st.lists(st.sampled_from(NOT_IN_CODE), max_size=2), st.integers(0, 160))
+def test_fold_property(s, others, at):
+    assert T.fold(s) == fold_slow(s)
+    s = s[:at] + "".join(others) + s[at:]
+    assert T.fold(s) == fold_slow(s)
+
+
+def test_fold_property_alphabet():
+    assert all(c.lower() in T._FOLD_CODE for c in IN_CODE)
+    assert not any(c.lower() in T._FOLD_CODE for c in NOT_IN_CODE)
+
+
+FOLD_ROWS = [
+    ("HẰNG NĂM, Ủy ban MTTQ xã tổ chức ít nhất 03 cuộc giám sát “chuyên đề” – 100%…", "codec"),
+    ("Đến năm 2030, phấn đấu 95% hộ gia đình đạt danh hiệu Gia đình văn hóa ½ ° ¹ × §", "codec"),
+    ("Hằng năm tổ chức ≥ 03 cuộc giám sát, đối thoại với nhân dân về các vấn đề bức xúc", "translate"),
+    ("Hằng năm tổ chức İt nhất 03 cuộc giám sát, đối thoại với nhân dân về các vấn đề", "translate"),
+    ("Crème brûlée, Ñandú, Øresund, Straße: chữ Latin khác, không phải tiếng Việt nhé!", "translate"),
+    ("ngắn", "short"),
+]
+
+
+@pytest.mark.parametrize("s,way", FOLD_ROWS)
+def test_fold_rows(s, way):
+    assert T.fold(s) == fold_slow(s)
+    low = s.lower()
+    codec = len(low) >= T._FOLD_BY_CODEC_FROM and all(c in T._FOLD_CODE for c in low)
+    assert way == ("codec" if codec else "translate" if len(low) >= T._FOLD_BY_CODEC_FROM else "short")
+
+
+def test_fold_code_maps_each_character_as_the_table():
+    """(the code is applied to the lower case: its byte for "A" is never used)"""
+    for c in T._FOLD_CODE:
+        assert T._FOLD_CODE[T._FOLD_BYTES[T._FOLD_CODE.index(c)]] == c.translate(T._FOLD_TABLE)
+
+
+# ---------------------------------------------------------------- 9. marker literals (_NEEDS)
+
+NEEDED_RXS = {"freq": T.RE_FREQ, "deadline": T.RE_DEADLINE, "aspiration": T.RE_ASPIRATION}
+MARKER_PIECES = ("hang nam", "moi nam", "tung nam", "/nam", "nam nao cung", "moi 6 thang", "dinh ky 06 thang",
+                 "6 thang mot lan", "06 thang /lan", "nua nam mot lan", "hang quy", "/quy", "moi thang", "/thang",
+                 "hang", "nam", "quy", "thang", "moi", "6", "0", "den het nam 2030", "truoc 2025", "vao nam 1990",
+                 "giai doan 2021 - 2025", "giai doan 2021-2030", "den", "toi", "19", "20", "phan dau", "it nhat",
+                 "dat", "hoan thanh", "muc tieu", " ", ", ", "-", "/")
+
+
+def needed_span(name: str, s: str):
+    rx = NEEDED_RXS[name]
+    return span(T._needed_search(rx, s)), span(rx.search(s))
+
+
+@MANY
+@given(st.sampled_from(sorted(NEEDED_RXS)), texts(MARKER_PIECES, 16))
+def test_needed_search_property(name, s):
+    fast, slow = needed_span(name, s)
+    assert fast == slow
+
+
+NEEDED_ROWS = [
+    ("freq", "muc tieu hang nam", True), ("freq", "ke hoach 6 thang mot lan", True), ("freq", "chi tieu /quy", True),
+    ("freq", "nua nam mot lan", True), ("freq", "muc tieu giai doan 2025-2030", False), ("freq", "nam 2025", False),
+    ("deadline", "muc tieu den nam 2030", True), ("deadline", "giai doan 2025 - 2030", True),
+    ("deadline", "muc tieu hang nam", False), ("deadline", "den nam 1890", False),
+    ("aspiration", "phan dau dat 90%", True), ("aspiration", "phan dau tien", False),
+]
+
+
+@pytest.mark.parametrize("name,s,found", NEEDED_ROWS)
+def test_needed_search_rows(name, s, found):
+    fast, slow = needed_span(name, s)
+    assert bool(slow) is found
+    assert fast == slow
+
+
+# ---------------------------------------------------------------- 10. groups read by number
+
+@pytest.mark.parametrize("rx,s,pos,names", [
+    (T.RE_QTY, "đạt từ 3-5 hộ gia đình/năm trở lên", 7, T._QTY_GROUPS),
+    (T.RE_QTY_AT_DIGIT, "ít nhất 03 cuộc giám sát", 8, T._QTY_GROUPS),
+    (T.RE_QTY, "ít nhất một mô hình", 8, T._QTY_GROUPS),
+    (T.RE_DEADLINE, "den het nam 2030", 0, ("y", "a", "b")),
+    (T.RE_DEADLINE, "giai doan 2025 - 2030", 0, ("y", "a", "b")),
+    (T.RE_CMP_BEFORE, "đạt không thấp hơn ", 0, ("cmp",)),
+])
+def test_groups_by_number_are_the_named_ones(rx, s, pos, names):
+    m = rx.search(s, pos)
+    assert m is not None
+    assert m.groups() == m.group(*names) if len(names) > 1 else m.group(1) == m.group(names[0])
+
+
 # ---------------------------------------------------------------- corpus
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
 def test_corpus(path):
     text = corpus_text(path)
+    assert T.fold(text) == fold_slow(text)
     assert T._strong_positions(text) == strong_slow(text)
     fast = {p: qty_summary(m) for p, m in T._quantity_starts(text).items()}
     slow = {m.start(): qty_summary(T.RE_QTY.match(text, m.start()))
@@ -329,6 +466,10 @@ def test_corpus(path):
         para = text[start:end]
         assert span(T._actor_in(text, start, end)) == span(T.RE_ACTOR.search(text, start, end))
         assert T._level_of(para) == level_slow(para)
+        assert T.fold(para) == fold_slow(para)
+        for name in NEEDED_RXS:
+            fast, slow = needed_span(name, T.fold(para))
+            assert fast == slow
         assert T._topics_in(para) == topics_slow(para)
         for rx in TAIL_RXS.values():
             for cut in range(max(0, len(para) - 200), len(para), 37):
