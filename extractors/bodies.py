@@ -408,8 +408,8 @@ class AliasPattern:
     # a name can start inside a match and run past its end only where the rest
     # of the match is one of these
     partial: frozenset[str] = frozenset()
-    # every string the pattern can match: each name's spellings (see _spellings)
-    spellings: frozenset[str] = frozenset()
+    # every string the pattern can match: each name's spellings (see _spellings), sorted
+    spellings: tuple[str, ...] = ()
     _shapes: dict = field(default_factory=dict, compare=False, repr=False)
     _ahead: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -451,8 +451,11 @@ class AliasPattern:
         """
         found = self._ahead.get(head)
         if found is None:
-            k = len(head)
-            rests = [s[k:] for s in self.spellings if len(s) > k and s.startswith(head)]
+            k, spellings = len(head), self.spellings
+            # the spellings that start with head sit together in the sorted tuple, head itself first
+            lo = bisect_left(spellings, head)
+            hi = bisect_left(spellings, head + "\U0010ffff", lo)
+            rests = [s[k:] for s in spellings[lo:hi] if len(s) > k]
             n = min(map(len, rests))
             found = self._ahead[head] = (n, frozenset(r[:n] for r in rests))
         return found
@@ -534,7 +537,7 @@ def alias_pattern() -> AliasPattern:
     spellings = {s for n in names for s in _spellings(n)}
     partial = {s[:i] for s in spellings for i in range(1, len(s))}
     return AliasPattern(re.compile(_trie_pattern(names)), frozenset(exact), frozenset(closed), frozenset(partial),
-                        frozenset(spellings))
+                        tuple(sorted(spellings)))
 
 
 def warm_up() -> None:

@@ -456,3 +456,14 @@ def test_raw_ends_rows(raw):
 def test_new_body_is_the_dataclass(values):
     made = B._new_body(*values)
     assert made == B.Body(*values) and made.to_dict() == B.Body(*values).to_dict()
+
+
+def test_ahead_finds_the_spellings_by_bisection_as_a_full_pass_would():
+    # AliasPattern.ahead reads the spellings that start with a head off the sorted
+    # tuple by bisection; the plain way looks at every spelling
+    ap = B.alias_pattern()
+    heads = sorted(ap.partial)[::7] + ["sở lđ", "tỉnh", "hội", "ủy ban mttq"]
+    for head in heads:
+        rests = [s[len(head):] for s in ap.spellings if len(s) > len(head) and s.startswith(head)]
+        n = min(map(len, rests))
+        assert ap.ahead(head) == (n, frozenset(r[:n] for r in rests)), head
