@@ -408,57 +408,26 @@ class AliasPattern:
     # a name can start inside a match and run past its end only where the rest
     # of the match is one of these
     partial: frozenset[str] = frozenset()
-    # every string the pattern can match: each name's spellings (see _spellings), sorted
-    spellings: tuple[str, ...] = ()
     _shapes: dict = field(default_factory=dict, compare=False, repr=False)
-    _ahead: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def shape(self, match: str) -> tuple[bool, tuple[tuple[int, int, frozenset[str]], ...]]:
-        """(is one word, where a longer name may start inside ``match`` and what must follow it), once per string.
+    def shape(self, match: str) -> tuple[bool, tuple[int, ...]]:
+        """(is one word, offsets where a longer name may start inside ``match``), once per string.
 
         The scan meets the same few hundred names over and over: what it must
         check inside each is worked out on first sight.  An offset is a token
         start (as :data:`_RE_TOKEN_START` finds them) whose rest of ``match`` is
         in :attr:`partial`; a name starting elsewhere cannot run past the end.
-        With each offset come ``n`` and the strings of ``n`` characters that
-        may follow ``match`` if a name starting there runs past its end
-        (:meth:`ahead`).
 
-        >>> one_word, inner = alias_pattern().shape("ban dân vận tỉnh")
-        >>> one_word, [(off, n, " ủy" in ahead) for off, n, ahead in inner]
-        (False, [(12, 3, True)])
+        >>> alias_pattern().shape("ban dân vận tỉnh")
+        (False, (12,))
         """
         shape = self._shapes.get(match)
         if shape is None:
             one_word = _RE_ONE_WORD.fullmatch(match) is not None
             inner = () if match in self.closed else tuple(
-                (t.start(), *self.ahead(match[t.start():]))
-                for t in _RE_TOKEN_START.finditer(match, 1) if match[t.start():] in self.partial)
+                t.start() for t in _RE_TOKEN_START.finditer(match, 1) if match[t.start():] in self.partial)
             shape = self._shapes[match] = (one_word, inner)
         return shape
-
-    def ahead(self, head: str) -> tuple[int, frozenset[str]]:
-        """``(n, strings)``: the next ``n`` characters of every spelling longer than ``head`` that starts with it.
-
-        ``n`` is the shortest such rest (so every spelling has ``n`` to give).
-        A name that starts where ``head`` does and runs past its end is one of
-        these spellings: the text after ``head`` then starts with one of the
-        strings, and where it does not, no such name is worth trying.
-
-        >>> n, rests = alias_pattern().ahead("sở lđ")  # "sở lđ-tb&xh", "sở lđ - tb & xh", …
-        >>> n, "-tb&" in rests, " - t" in rests, " và " in rests
-        (4, True, True, False)
-        """
-        found = self._ahead.get(head)
-        if found is None:
-            k, spellings = len(head), self.spellings
-            # the spellings that start with head sit together in the sorted tuple, head itself first
-            lo = bisect_left(spellings, head)
-            hi = bisect_left(spellings, head + "\U0010ffff", lo)
-            rests = [s[k:] for s in spellings[lo:hi] if len(s) > k]
-            n = min(map(len, rests))
-            found = self._ahead[head] = (n, frozenset(r[:n] for r in rests))
-        return found
 
 
 def _join(prev_word: bool, word: bool) -> str:
@@ -534,10 +503,8 @@ def alias_pattern() -> AliasPattern:
     for n, t in toks.items():
         if not any(" ".join(t[i:]) in prefixes for i in range(1, len(t))):
             closed.update((n, " ".join(t)))
-    spellings = {s for n in names for s in _spellings(n)}
-    partial = {s[:i] for s in spellings for i in range(1, len(s))}
-    return AliasPattern(re.compile(_trie_pattern(names)), frozenset(exact), frozenset(closed), frozenset(partial),
-                        tuple(sorted(spellings)))
+    partial = {s[:i] for n in names for s in _spellings(n) for i in range(1, len(s))}
+    return AliasPattern(re.compile(_trie_pattern(names)), frozenset(exact), frozenset(closed), frozenset(partial))
 
 
 def warm_up() -> None:
@@ -609,9 +576,7 @@ def _candidates(text: str, folded: str) -> list[tuple[int, int]]:
     start there and run past its end (the scan resumes after a match and would
     miss them).  Only the offsets :meth:`AliasPattern.shape` gives are tried:
     elsewhere no name can run past the end, and trying every token start cost
-    as much as the scan itself.  And each is tried only when the text after
-    the match goes on as a name starting there may (its ``ahead`` strings):
-    fewer than one try in forty finds a longer name.
+    as much as the scan itself.
     """
     ap = alias_pattern()
     rx, exact, shape = ap.rx, ap.exact, ap.shape
@@ -622,14 +587,12 @@ def _candidates(text: str, folded: str) -> list[tuple[int, int]]:
         one_word, inner = shape(m.group())
         if not one_word or text[a:b] in exact:
             append(span)
-        for off, n, ahead in inner:
-            if folded[b : b + n] not in ahead:
-                continue  # no name starting at a + off runs past b: nothing to try
+        for off in inner:
             m2 = rx.match(folded, a + off)
             if m2 is not None and m2.end() > b:
                 a2, b2 = span2 = m2.span()
                 if not shape(m2.group())[0] or text[a2:b2] in exact:
-                    append(span2)
+                    cands.append(span2)
     return cands
 
 

@@ -31,10 +31,7 @@ Around the scan:
   at a time (:func:`bodies._sections_at`), makes the mentions a field at a
   time by setting their slots, resolves each distinct name once, and takes a
   name's body from a cache (per name and document context), made by setting
-  its slots (:func:`bodies._new_body`);
-* inside a match, a longer name is tried at an offset only when the text
-  after the match starts as one of the spellings that extend the rest of the
-  match from there (:meth:`bodies.AliasPattern.ahead`).
+  its slots (:func:`bodies._new_body`).
 
 The references below are the steps as they were written before: the
 look-behind after the first letter, every token start tried, one heap over all
@@ -457,13 +454,3 @@ def test_new_body_is_the_dataclass(values):
     made = B._new_body(*values)
     assert made == B.Body(*values) and made.to_dict() == B.Body(*values).to_dict()
 
-
-def test_ahead_finds_the_spellings_by_bisection_as_a_full_pass_would():
-    # AliasPattern.ahead reads the spellings that start with a head off the sorted
-    # tuple by bisection; the plain way looks at every spelling
-    ap = B.alias_pattern()
-    heads = sorted(ap.partial)[::7] + ["sở lđ", "tỉnh", "hội", "ủy ban mttq"]
-    for head in heads:
-        rests = [s[len(head):] for s in ap.spellings if len(s) > len(head) and s.startswith(head)]
-        n = min(map(len, rests))
-        assert ap.ahead(head) == (n, frozenset(r[:n] for r in rests)), head
