@@ -21,8 +21,10 @@ import heapq
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections import deque
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +37,7 @@ from .records import Record
 
 if TYPE_CHECKING:
     from .document import Document
+    from .normalize import Normalized
 
 DATA = Path(__file__).parent / "data"
 LEVELS = ("trung ương", "tỉnh", "huyện", "xã", "thôn")
@@ -71,6 +74,7 @@ class BodyMention(Record):
 # by the hundred, and setting the slots directly makes the same record in less time
 # than the frozen dataclass's __init__ (as deadlines.py makes its Deadline).
 _MENTION_SLOTS = tuple(getattr(BodyMention, f.name).__set__ for f in fields(BodyMention))
+_BODY_SLOTS = tuple(getattr(Body, f.name).__set__ for f in fields(Body))
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,8 +292,28 @@ def _match_body(name: str, doc_level: str | None, province: str | None, commune:
     level = _level_for(entry, hint, doc_level)
     juris = jurisdiction_of(level, province, commune)
     if entry is None:
-        return Body(text, text, "other", level, juris, False, 0.0)
-    return Body(text, entry.canonical, entry.family, level, juris, True, score)
+        return _new_body(text, text, "other", level, juris, False, 0.0)
+    return _new_body(text, entry.canonical, entry.family, level, juris, True, score)
+
+
+def _new_body(text: str, canonical: str, family: str, level: str, jurisdiction: str, matched: bool,
+              score: float) -> Body:
+    """``Body(...)`` made by setting its slots: a document's names miss the cache of
+    :func:`match_body` in every new context (province, commune), and this is
+    faster than the frozen dataclass's ``__init__``."""
+    body = _new(Body)
+    set_text, set_canonical, set_family, set_level, set_jurisdiction, set_matched, set_score = _BODY_SLOTS
+    set_text(body, text)
+    set_canonical(body, canonical)
+    set_family(body, family)
+    set_level(body, level)
+    set_jurisdiction(body, jurisdiction)
+    set_matched(body, matched)
+    set_score(body, score)
+    return body
+
+
+_new = object.__new__
 
 
 def doc_context(doc: "Document") -> tuple[str | None, str | None, str | None]:
@@ -693,38 +717,65 @@ def find_bodies(doc: "Document") -> list[BodyMention]:
     [('Ban Thường trực Ủy ban MTTQ tỉnh', 'Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam', 'tỉnh')]
     """
     level, province, commune = doc_context(doc)
-    text, doc_id, norm = doc.text, doc.doc_id, doc.norm
+    text, norm = doc.text, doc.norm
     spans = doc_mention_spans(doc)
     raw = norm.raw
-    if norm.monotone(0, len(text)):  # no step moved text: every span maps to its end points
-        starts, ends = norm.starts, norm.ends
-        where = [(starts[a], ends[b - 1]) for a, b in spans]
-    else:
-        where = [norm.raw_span(a, b) for a, b in spans]
-    # the mentions come in text order: the section changes only where the next one starts
-    section_starts, n_sections = doc.section_starts, len(doc.section_starts)
-    section, next_section = "", -1
-    set_doc_id, set_start, set_end, set_text, set_body, set_section = _MENTION_SLOTS
-    new_mention = object.__new__
-    out = []
-    bodies: dict[str, Body] = {}  # a name recurs: resolve it once per document (Body is immutable)
-    for (a, b), (lo, hi) in zip(spans, where):
-        name = text[a:b]
-        body = bodies.get(name)
-        if body is None:
-            body = bodies[name] = match_body(name, level, province, commune)
-        if a >= next_section:
-            section = doc.section_at(a)
-            k = bisect_right(section_starts, a)
-            next_section = section_starts[k] if k < n_sections else len(text)
-        m = new_mention(BodyMention)  # BodyMention(doc_id, lo, hi, raw[lo:hi], body, section)
-        set_doc_id(m, doc_id)
-        set_start(m, lo)
-        set_end(m, hi)
-        set_text(m, raw[lo:hi])
-        set_body(m, body)
-        set_section(m, section)
-        out.append(m)
+    los, his = _raw_ends(norm, spans)
+    names = [text[a:b] for a, b in spans]
+    bodies = dict.fromkeys(names)  # a name recurs: resolve it once per document (Body is immutable)
+    for name in bodies:
+        bodies[name] = match_body(name, level, province, commune)
+    # The mentions are made a field at a time, each column set through its slot by
+    # ``map`` (no bytecode per mention): the same records as
+    # BodyMention(doc_id, lo, hi, raw[lo:hi], bodies[name], doc.section_at(a)).
+    out = list(map(object.__new__, repeat(BodyMention, len(spans))))
+    columns = (repeat(doc.doc_id), los, his, [raw[lo:hi] for lo, hi in zip(los, his)],
+               map(bodies.__getitem__, names), _sections_at(doc, [a for a, _ in spans]))
+    for set_slot, column in zip(_MENTION_SLOTS, columns):
+        deque(map(set_slot, out, column), maxlen=0)  # runs the setters, keeps nothing
+    return out
+
+
+def _raw_ends(norm: "Normalized", spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The raw starts and ends of sorted non-empty ``spans``: ``norm.raw_span(a, b)`` of each.
+
+    A span inside which no step moved text maps to its end points, which is
+    what ``raw_span`` returns for it after asking :meth:`Normalized.monotone`.
+    Where steps moved text somewhere in the document, only the spans with a
+    descent inside (``monotone``'s test, read off its list of descents with
+    one bisection) go through ``raw_span``; the rest keep their end points.
+    """
+    starts, ends = norm.starts, norm.ends
+    los = [starts[a] for a, _ in spans]
+    his = [ends[b - 1] for _, b in spans]
+    descents = norm.descents
+    if descents is None:  # not known: every span through raw_span
+        for j, (a, b) in enumerate(spans):
+            los[j], his[j] = norm.raw_span(a, b)
+    elif descents:
+        n = len(descents)
+        for j, (a, b) in enumerate(spans):
+            i = bisect_right(descents, a)  # the first descent after a
+            if i < n and descents[i] < b:  # inside the span: text moved there
+                los[j], his[j] = norm.raw_span(a, b)
+    return los, his
+
+
+def _sections_at(doc: "Document", starts: list[int]) -> list[str]:
+    """``[doc.section_at(a) for a in starts]`` for sorted ``starts``, a section at a time.
+
+    A position belongs to the last section starting at or before it
+    (``section_of``'s ``bisect_right``): section ``i`` holds the starts from
+    the first one at or after its own start to the first one at or after the
+    next section's.  With two sections starting at one place the first holds
+    none, as ``bisect_right`` picks the second.
+    """
+    cuts = [bisect_left(starts, s) for s in doc.section_starts]
+    cuts.append(len(starts))
+    out = [""] * cuts[0]  # before the first heading: no section
+    for section, lo, hi in zip(doc.sections, cuts, cuts[1:]):
+        if hi > lo:
+            out += [section.path] * (hi - lo)
     return out
 
 

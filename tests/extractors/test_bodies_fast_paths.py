@@ -26,9 +26,12 @@ Around the scan:
   document's mentions, unless the level words of the last one run over the
   cut: then the prefix is read again;
 * :func:`bodies.find_bodies` maps a document's spans to the raw text by their
-  end points where no normalisation step moved text, reads a section's path
-  once per section, makes each mention by setting its slots, and takes a
-  name's body from a cache (per name and document context).
+  end points, sending through ``raw_span`` only the spans with a descent
+  inside (:func:`bodies._raw_ends`), reads the mentions' sections a section
+  at a time (:func:`bodies._sections_at`), makes the mentions a field at a
+  time by setting their slots, resolves each distinct name once, and takes a
+  name's body from a cache (per name and document context), made by setting
+  its slots (:func:`bodies._new_body`).
 
 The references below are the steps as they were written before: the
 look-behind after the first letter, every token start tried, one heap over all
@@ -355,3 +358,99 @@ def test_corpus_find_bodies(path):
     expected = find_bodies_ref(doc)
     assert B.find_bodies(doc) == expected
     assert [m.to_dict() for m in B.find_bodies(_corpus_document(path))] == [m.to_dict() for m in expected]
+
+
+# find_bodies reads the mentions' sections a section at a time (_sections_at),
+# not one doc.section_at per mention
+
+def _doc_with_sections(heads: list[int]) -> Document:
+    """A document whose sections start at ``heads`` (sorted), each path naming its index."""
+    import dataclasses
+
+    from extractors.records import Section
+
+    doc = Document.from_text("x" * 80)
+    sections = tuple(Section(str(i), str(i), "", 1, f"S{i}", h, h + 1, "x", h + 1) for i, h in enumerate(heads))
+    return dataclasses.replace(doc, sections=sections, section_starts=tuple(heads))
+
+
+SECTION_ROWS = [
+    ([], [0, 5, 9]),  # no heading: no section
+    ([10], [0, 9, 10, 11]),  # before the first heading, at it, after it
+    ([3, 3, 7], [2, 3, 4, 7, 7, 8]),  # two headings at one place: the second holds what follows
+    ([0, 20, 40], [20, 20, 39, 79]),
+    ([5, 6], []),
+]
+
+
+@pytest.mark.parametrize("heads, starts", SECTION_ROWS)
+def test_sections_at_rows(heads, starts):
+    doc = _doc_with_sections(heads)
+    assert B._sections_at(doc, starts) == [doc.section_at(a) for a in starts]
+
+
+@MANY
+@given(st.lists(st.integers(0, 80), max_size=8).map(sorted), st.lists(st.integers(0, 80), max_size=30).map(sorted))
+def test_sections_at_is_section_at_per_start(heads, starts):
+    doc = _doc_with_sections(heads)
+    assert B._sections_at(doc, starts) == [doc.section_at(a) for a in starts]
+
+
+# find_bodies maps its spans to the raw text by their end points, and sends
+# through raw_span only the spans with a descent inside (_raw_ends)
+
+def _token_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping, non-empty spans all over a text: its tokens and some pairs of them."""
+    toks = [m.span() for m in B._RE_TOKEN.finditer(text)]
+    return [(a, toks[i + 1][1]) if i % 3 == 0 and i + 1 < len(toks) else (a, b)
+            for i, (a, b) in enumerate(toks) if i % 3 != 1]
+
+
+def _descent_spans(norm) -> list[tuple[int, int]]:
+    """Non-overlapping spans across the places where a step moved text (where the
+    end points and raw_span's min/max part), alternating with spans that miss them."""
+    out, last = [], 0
+    for d in norm.descents or ():
+        if d - 1 >= last + 1:
+            out.append((last, d - 1))  # up to the descent, not across it
+        if d - 1 >= last:
+            out.append((d - 1, d + 1))
+            last = d + 1
+    return out
+
+
+def raw_ends_ref(norm, spans):
+    where = [norm.raw_span(a, b) for a, b in spans]
+    return [lo for lo, _ in where], [hi for _, hi in where]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_raw_ends_are_raw_span(path):
+    import dataclasses
+
+    norm = _corpus_document(path).norm
+    for spans in (_token_spans(norm.text), _descent_spans(norm)):
+        assert B._raw_ends(norm, spans) == raw_ends_ref(norm, spans)
+    spans = _token_spans(norm.text)
+    unknown = dataclasses.replace(norm, descents=None)  # descents not known: raw_span for every span
+    assert B._raw_ends(unknown, spans[:300]) == raw_ends_ref(unknown, spans[:300])
+
+
+RAW_ROWS = ["Uỷ ban MTTQ tỉnh và Hội LHPN; hoà bình, khoẻ", "Sở Y tế\n\nBan Dân vận Tỉnh uỷ", "", "x"]
+
+
+@pytest.mark.parametrize("raw", RAW_ROWS)
+def test_raw_ends_rows(raw):
+    norm = normalize(raw)
+    spans = _token_spans(norm.text)
+    assert B._raw_ends(norm, spans) == raw_ends_ref(norm, spans)
+
+
+@pytest.mark.parametrize("values", [
+    ("Sở Y tế", "Sở Y tế", "state", "tỉnh", "Tuyên Quang", True, 100.0),
+    ("Hợp tác xã Tân Phong", "Hợp tác xã Tân Phong", "other", "", "", False, 0.0),
+])
+def test_new_body_is_the_dataclass(values):
+    made = B._new_body(*values)
+    assert made == B.Body(*values) and made.to_dict() == B.Body(*values).to_dict()
+
