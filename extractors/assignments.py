@@ -262,6 +262,48 @@ def _same_folded(fa: str, fb: str) -> bool:
     return bool(fa) and (fa == fb or (len(fb) > 12 and fa.startswith(fb)) or (len(fa) > 12 and fb.startswith(fa)))
 
 
+# How much of a cell :func:`_folded_head` folds.
+_HEAD = 24
+
+
+def _folded_head(s: str) -> str:
+    """A prefix (maybe empty) of ``fold(s).strip(" .;,")``, folded from the first
+    ``_HEAD`` characters of ``s`` alone.
+
+    :func:`fold` maps character by character (lower case, marks dropped, then blanks
+    squeezed), so the fold of a head of ``s`` is a head of its fold; only a capital
+    sigma lower-cases by what follows it ("Σ" → "σ" or a final "ς"): with one in the
+    head nothing is claimed.  Stripped, the head stays a head of the stripped fold:
+    the leading " .;," it drops are those of the whole (unless it is only those,
+    then it is empty), and it ends on a character the whole keeps."""
+    head = s[:_HEAD]
+    return "" if "Σ" in head else fold(head).strip(" .;,")
+
+
+def _repeats(value: str, tasks: list[str], heads: list[str], folded: list[str | None]) -> bool:
+    """``any(_same(value, t) for t in tasks)``, ``heads`` the :func:`_folded_head` of
+    each task, ``folded`` its whole fold and strip once needed (None until then).
+
+    :func:`_same` holds only when one folded text starts the other, so they agree
+    over the length of the shorter, and their heads over the length of the shorter
+    head: a task whose head differs there is passed over, and most task cells (long
+    texts) are then never folded whole, nor is the value."""
+    hv = _folded_head(value)
+    fv = None
+    for i, ht in enumerate(heads):
+        j = min(len(hv), len(ht))
+        if hv[:j] != ht[:j]:
+            continue
+        if fv is None:
+            fv = fold(value).strip(" .;,")
+        ft = folded[i]
+        if ft is None:
+            ft = folded[i] = fold(tasks[i]).strip(" .;,")
+        if _same_folded(fv, ft):
+            return True
+    return False
+
+
 # "Phần thứ nhất", "Chương II", "Mục 3", "IV." — the label of a heading — is never a body.
 RE_HEADING_LABEL = regex.compile(
     r"^(?:phần|chương|mục|điều|tiết|phụ\s+lục)\s+(?:thứ\s+\w+|[IVXLC]+\b|\d+)|^(?:[IVXLC]+|\d+(?:\.\d+)*)[.)](?:\s|$)",
@@ -349,14 +391,14 @@ def _table_assignments(doc: Document, ctx) -> list[Assignment]:
                 continue
             issues: list[str] = []
             task_values = [c.value for c in task_cells]
-            folded_tasks: list[str] | None = None  # folded once a role cell is compared
+            heads: list[str] | None = None  # folded once a role cell is compared
+            folded: list[str | None] = [None] * len(task_values)
 
             def repeats(value: str) -> bool:  # ``any(_same(value, t) for t in task_values)``
-                nonlocal folded_tasks
-                if folded_tasks is None:
-                    folded_tasks = [fold(t).strip(" .;,") for t in task_values]
-                fv = fold(value).strip(" .;,")
-                return any(_same_folded(fv, ft) for ft in folded_tasks)
+                nonlocal heads
+                if heads is None:
+                    heads = [_folded_head(t) for t in task_values]
+                return _repeats(value, task_values, heads, folded)
 
             roles: dict[str, tuple[Body, ...]] = {}
             for role in ("lead", "support"):

@@ -460,6 +460,19 @@ def columns_ref(table) -> dict[str, list[int]]:
     return cols
 
 
+def repeats_ref(value: str, tasks: list[str]) -> bool:
+    """Does a role cell repeat a task cell, each folded whole."""
+    return any(A._same(value, t) for t in tasks)
+
+
+def repeats_fast(value: str, tasks: list[str]) -> bool:
+    return A._repeats(value, tasks, [A._folded_head(t) for t in tasks], [None] * len(tasks))
+
+
+def folded_ref(s: str) -> str:
+    return A.fold(s).strip(" .;,")
+
+
 def table_of(columns) -> Table:
     return Table(id="t", start=0, end=0, text="", columns=tuple(columns), header_rows=1, rows=(), segments=1)
 
@@ -918,6 +931,40 @@ def test_columns_rows(columns, cols):
     assert A._columns(table_of(columns)) == cols
 
 
+SIGMA = "\u03a3"  # the capital sigma: "σ", or a final "ς", as what follows it says
+# (value, task cells, does the value repeat one: ``any(_same(value, t) for t in tasks)``)
+REPEAT_ROWS = [
+    ("Tổ chức tuyên truyền", ["Tổ chức tuyên truyền."], True),
+    ("TỔ CHỨC TUYÊN TRUYỀN về chuyển đổi số", ["Tổ chức  tuyên truyền"], True),  # the task starts the value
+    ("Tổ chức tuyên truyền", ["Tổ chức tuyên truyền về chuyển đổi số"], True),  # the value starts the task
+    ("Uỷ ban nhân dân tỉnh", ["Ủy ban nhân dân tỉnh"], True),
+    ("Sở Y tế", ["Nội dung", "Sở Y tế"], True),
+    (" .;, Sở Y tế", ["Sở Y tế;"], True),
+    ("." * 30 + "Sở Y tế", ["Sở Y tế"], True),  # the value's head is all dots: folded whole
+    ("Sở Y tế", ["Sở Y tế", "." * 30], True),
+    ("x" * 22 + "Ο" + SIGMA + "Α", ["x" * 22 + "οσα"], True),  # "Σ" cut at the head's end would read final
+    (DOTTED_I + "stanbul, kế hoạch dài", ["i\u0307stanbul, kế hoạch dài"], True),
+    ("Xây dựng kế hoạch triển khai thực hiện đề án", ["Xây dựng kế hoạch triển khai"], True),
+    # must not match
+    ("Sở Y tế", ["Sở Y tế chủ trì"], False),  # 12 letters or fewer: only equal
+    ("Sở Y tế", ["Tổ chức tuyên truyền"], False),
+    ("Xây dựng kế hoạch triển khai thực hiện A", ["Xây dựng kế hoạch triển khai thực hiện B"], False),  # heads alike
+    ("", ["Sở Y tế"], False),
+    ("...", ["..."], False),
+    ("Sở Y tế", [], False),
+    ("ΟΔΟ" + SIGMA, ["οδοσ"], False),  # a final sigma
+    ("Tổ chức tuyên truyền", ["Tổ chức tuyển dụng"], False),
+]
+
+
+@pytest.mark.parametrize("value,tasks,same", REPEAT_ROWS, ids=[r[0][:30] or "empty" for r in REPEAT_ROWS])
+def test_repeats_rows(value, tasks, same):
+    assert repeats_ref(value, tasks) == same  # the row says what the reference says
+    assert repeats_fast(value, tasks) == same
+    for t in [value, *tasks]:
+        assert folded_ref(t).startswith(A._folded_head(t)), t
+
+
 @pytest.mark.parametrize("text,n,more", [("a b c", 2, True), ("a b", 2, False), ("a  b\n c", 2, True), ("", 0, False),
                                          (" a ", 0, True), ("a" * 50, 3, False), ("a " * 31, 30, True),
                                          ("a " * 30, 30, False)])
@@ -1199,6 +1246,35 @@ def test_more_words_than_property(s, n):
     assert A._more_words_than(s, n) == (len(s.split()) > n)
 
 
+REPEAT_PIECES = (" ", "  ", ".", ";", ",", "\n", SIGMA, "σ", "ς", "Α", DOTTED_I, "i\u0307", "\u0301", "Ủy", "Uỷ", "đ",
+                 "Đ", "Sở Y tế", "Tổ chức tuyên truyền", "kế hoạch", "x" * 10)
+
+
+@st.composite
+def repeat_cases(draw) -> tuple[str, list[str]]:
+    """A value and task cells, some of them the value edited (or cut, or run on)."""
+    value = draw(st.one_of(texts(REPEAT_PIECES, max_atoms=30), phrases([r[0] for r in REPEAT_ROWS], REPEAT_PIECES)))
+    tasks = []
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            tasks.append(draw(texts(REPEAT_PIECES, max_atoms=30)))
+        else:
+            cut = draw(st.integers(0, len(value)))
+            edited = draw(variant([value or " "], REPEAT_PIECES))
+            tasks.append(value[:cut] if kind == 1 else edited if kind == 2 else value + draw(texts(REPEAT_PIECES, 6)))
+    return value, tasks
+
+
+@MANY
+@given(repeat_cases())
+def test_repeats_property(case):
+    value, tasks = case
+    assert repeats_fast(value, tasks) == repeats_ref(value, tasks)
+    for t in [value, *tasks]:
+        assert folded_ref(t).startswith(A._folded_head(t)), t
+
+
 COLUMN_WORDS = ("Nội dung", "nhiệm vụ", "Cơ quan chủ trì", "Đơn vị thực hiện", "CHỊU TRÁCH NHIỆM", "phối hợp",
                 "Tham gia", "Sản phẩm", "Kết quả đầu ra", "kết quả", "Thời gian bắt đầu", "Thời gian thực hiện",
                 "Thời gian hoàn thành", "thời hạn", "Tiến độ", "Chương trình", "Hoạt động", "Tên", "TT", "Ghi chú",
@@ -1436,6 +1512,23 @@ def test_corpus_paren_remarks_list_commas_and_columns(path):
         assert A._columns(t) == columns_ref(t), t.columns
 
 
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_corpus_repeats(path):
+    """Every cell of every table against the task cells of its row, and against every cell of it."""
+    doc = corpus_doc(path)
+    n = 0
+    for t in doc.tables:
+        cols = A._columns(t)
+        for row in t.rows:
+            values = [c.value for c in row.cells]
+            tasks = [row.cells[j].value for j in cols["task"] if j < len(row.cells)]
+            for v in values:
+                assert repeats_fast(v, tasks) == repeats_ref(v, tasks), v
+                assert repeats_fast(v, values) == repeats_ref(v, values), v
+                n += 1
+    assert n or not doc.tables
+
+
 # ---------------------------------------------------------------- all at once
 
 
@@ -1473,6 +1566,7 @@ SLOW = {
     "_more_words_than": lambda s, n: len(s.split()) > n,
     "_names_any": lambda low, alts: any(all(k in low for k in kws) for kws in alts),
     "_columns": columns_ref,
+    "_repeats": lambda value, tasks, heads, folded: repeats_ref(value, tasks),
     "_duty_section": lambda sec, by_id, memo: duty_ref(sec, by_id),
     "_no_duty_section": lambda sec, by_id, memo: A._states_no_duties(titles_of(sec, by_id)),
     "RE_PAREN_REMARK": RE_PAREN_REMARK_REF,
