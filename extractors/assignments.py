@@ -24,6 +24,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 import regex
@@ -612,8 +613,11 @@ class _VerbIndex:
         # the mentions by start, with the furthest end reached so far: a position is inside
         # one if the last mention starting at or before it reaches past it
         spans = sorted(mentions)
-        self.mention_starts = [a for a, _ in spans]
-        self.mention_reach = list(accumulate((b for _, b in spans), max))
+        self.mention_starts = list(map(itemgetter(0), spans))
+        # (the mentions of a document do not overlap: their ends, already in order, are
+        # their reach, which a sort of a sorted list finds in one pass)
+        ends = list(map(itemgetter(1), spans))
+        self.mention_reach = ends if ends == sorted(ends) else list(accumulate(ends, max))
         self.scanned = bytearray(end)  # 1 where the verbs starting there are known
         self.verbs: list[tuple[int, int, str]] = []  # (start, end, verb), sorted
         self.starts: list[int] = []

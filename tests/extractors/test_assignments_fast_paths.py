@@ -28,6 +28,7 @@ Examples are derandomised; the file runs in about a quarter of a minute.
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -673,6 +674,8 @@ VERB_ROWS = [
     # (text, body mentions, verbs found)
     ("Sở Y tế chủ trì, phối hợp với Sở Tư pháp", [], ["chủ trì", "phối hợp"]),
     ("Sở Y tế chủ trì, phối hợp với Sở Tư pháp", [(8, 15)], ["phối hợp"]),
+    ("Sở Y tế chủ trì, phối hợp với Sở Tư pháp", [(0, 20), (8, 10)], []),  # a mention inside another
+    ("Sở Y tế chủ trì, phối hợp với Sở Tư pháp", [(8, 10), (0, 20)], []),
     ("xây dựng chương trình, thành lập các tổ chức", [], ["xây dựng"]),
     ("tổ chức hội nghị; lập kế hoạch; trình", [], ["tổ chức", "lập", "trình"]),
     ("chủ  trì\ntham\tmưu", [], ["chủ  trì", "tham\tmưu"]),
@@ -680,6 +683,25 @@ VERB_ROWS = [
     ("chủ trìa; xtham mưu; quản lýx", [], []),
     ("", [], []),
 ]
+
+
+# (mentions, the furthest end reached by those starting up to each, in start order)
+REACH_ROWS = [
+    ([], []),
+    ([(0, 5), (7, 9), (9, 12)], [5, 9, 12]),  # apart, as a document's are
+    ([(7, 9), (0, 5)], [5, 9]),
+    ([(0, 20), (8, 10), (12, 30)], [20, 20, 30]),  # one inside another: its end is not the reach
+    ([(0, 5), (0, 3)], [3, 5]),
+]
+
+
+@pytest.mark.parametrize("mentions,reach", REACH_ROWS, ids=[repr(r[0]) for r in REACH_ROWS])
+def test_verb_index_mention_reach_rows(mentions, reach):
+    spans = sorted(mentions)
+    assert list(accumulate((b for _, b in spans), max)) == reach  # the plain running maximum
+    index = A._VerbIndex("x" * 40, 40, list(mentions))
+    assert index.mention_reach == reach
+    assert index.mention_starts == [a for a, _ in spans]
 
 
 @pytest.mark.parametrize("text,mentions,found", VERB_ROWS, ids=[f"{r[0][:30]}-{len(r[1])}" for r in VERB_ROWS])
