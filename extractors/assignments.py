@@ -109,7 +109,8 @@ _RE_TIME_CAND = re.compile(
     r"|(?<=[nN][ăĂ])(?=[mM]\s+[mM]))"
     r"|(?P<at2>(?<=[qQ][uU][ýyÝY])(?=\s+[IiİıV])|(?<=[tT][hH][áÁ])(?=[nN][gG]\s)|(?<=[tT][hH][ưƯ])(?=[ờỜ][nN][gG]\s)"
     r"|(?<=[nN][gG][àÀ])(?=[yY]\s)))")
-_TIME_CAND_LEAD = {"at0": 0, "at1": 1, "at2": 2}
+# (by group number: a group's name is looked up in a new dict at each ``lastgroup``)
+_TIME_CAND_LEAD = {_RE_TIME_CAND.groupindex[f"at{k}"]: k for k in range(3)}
 
 
 def _finditer_at(pattern, candidates: re.Pattern, text: str, pos: int = 0, endpos: int | None = None,
@@ -135,7 +136,7 @@ def _time_matches(s: str):
     """``RE_TIME.finditer(s)``, trying the pattern only where a match can start."""
     last = 0
     match = RE_TIME.match
-    for i in sorted(c.start() - _TIME_CAND_LEAD[c.lastgroup] for c in _RE_TIME_CAND.finditer(s)):
+    for i in sorted(c.start() - _TIME_CAND_LEAD[c.lastindex] for c in _RE_TIME_CAND.finditer(s)):
         if i < last:
             continue
         m = match(s, i)
@@ -164,35 +165,42 @@ def _normalise_times_cached(s: str, prose: bool) -> str:
     return _normalise_times(s, prose)
 
 
+_TIME_GROUP = dict(RE_TIME.groupindex)
+_TIME_KINDS = tuple((_TIME_GROUP[kind], value) for kind, value in (
+    ("semi", "half-yearly"), ("yearly", "yearly"), ("quarterly", "quarterly"), ("monthly", "monthly"),
+    ("ongoing", "ongoing"), ("year", None)))
+
+
 def _normalise_times(s: str, prose: bool) -> str:
     if not RE_TIME_HINT.search(s):
         return ""
     out: list[str] = []
+    g = _TIME_GROUP  # groups by number: ``regex`` looks a name up in a new copy of its table at each call
     for m in _time_matches(s):
-        if prose and (m.group("date") or m.group("year") or m.group("range") or m.group("rday")):
+        group = m.group
+        if prose and (group(g["date"]) or group(g["year"]) or group(g["range"]) or group(g["rday"])):
             before = s[max(0, m.start() - 40) : m.start()]
             if RE_CITED.search(before) or not RE_DEADLINE_LEAD.search(before):
                 continue
-        if m.group("quarters"):
-            for q in RE_QUARTER.findall(m.group("quarters")):
-                out.append(f"{m.group('qy')}-Q{_ROMAN[q.upper()]}")
-        elif m.group("date"):
-            out.append(f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}")
-        elif m.group("month"):
-            out.append(f"{m.group('my')}-{int(m.group('mm')):02d}")
-        elif m.group("half"):
-            out.append(f"{m.group('hy')}-H{1 if m.group('hw').lower() == 'đầu' else 2}")
-        elif m.group("rday"):
-            d, mo = int(m.group("rd")), int(m.group("rm"))
+        if group(g["quarters"]):
+            for q in RE_QUARTER.findall(group(g["quarters"])):
+                out.append(f"{group(g['qy'])}-Q{_ROMAN[q.upper()]}")
+        elif group(g["date"]):
+            out.append(f"{group(g['y'])}-{int(group(g['m'])):02d}-{int(group(g['d'])):02d}")
+        elif group(g["month"]):
+            out.append(f"{group(g['my'])}-{int(group(g['mm'])):02d}")
+        elif group(g["half"]):
+            out.append(f"{group(g['hy'])}-H{1 if group(g['hw']).lower() == 'đầu' else 2}")
+        elif group(g["rday"]):
+            d, mo = int(group(g["rd"])), int(group(g["rm"]))
             if 1 <= d <= 31 and 1 <= mo <= 12:
                 out.append(f"--{mo:02d}-{d:02d}")
-        elif m.group("range"):
-            out.append(f"{m.group('ra')}/{m.group('rb')}")
+        elif group(g["range"]):
+            out.append(f"{group(g['ra'])}/{group(g['rb'])}")
         else:
-            for kind, value in (("semi", "half-yearly"), ("yearly", "yearly"), ("quarterly", "quarterly"),
-                                ("monthly", "monthly"), ("ongoing", "ongoing"), ("year", None)):
-                if m.group(kind):
-                    out.append(value or m.group())
+            for kind, value in _TIME_KINDS:
+                if group(kind):
+                    out.append(value or group())
                     break
     seen: list[str] = []
     for v in out:

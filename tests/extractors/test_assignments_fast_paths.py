@@ -276,6 +276,38 @@ def time_fast(s: str) -> list[tuple]:
     return [groups(m) for m in A._time_matches(s)]
 
 
+def normalise_ref(s: str, prose: bool) -> str:
+    """``_normalise_times`` as first written: every match of RE_TIME, its groups read by name."""
+    out: list[str] = []
+    for m in A.RE_TIME.finditer(s):
+        if prose and (m.group("date") or m.group("year") or m.group("range") or m.group("rday")):
+            before = s[max(0, m.start() - 40) : m.start()]
+            if A.RE_CITED.search(before) or not A.RE_DEADLINE_LEAD.search(before):
+                continue
+        if m.group("quarters"):
+            for q in A.RE_QUARTER.findall(m.group("quarters")):
+                out.append(f"{m.group('qy')}-Q{A._ROMAN[q.upper()]}")
+        elif m.group("date"):
+            out.append(f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}")
+        elif m.group("month"):
+            out.append(f"{m.group('my')}-{int(m.group('mm')):02d}")
+        elif m.group("half"):
+            out.append(f"{m.group('hy')}-H{1 if m.group('hw').lower() == 'đầu' else 2}")
+        elif m.group("rday"):
+            d, mo = int(m.group("rd")), int(m.group("rm"))
+            if 1 <= d <= 31 and 1 <= mo <= 12:
+                out.append(f"--{mo:02d}-{d:02d}")
+        elif m.group("range"):
+            out.append(f"{m.group('ra')}/{m.group('rb')}")
+        else:
+            for kind, value in (("semi", "half-yearly"), ("yearly", "yearly"), ("quarterly", "quarterly"),
+                                ("monthly", "monthly"), ("ongoing", "ongoing"), ("year", None)):
+                if m.group(kind):
+                    out.append(value or m.group())
+                    break
+    return ";".join(dict.fromkeys(out))
+
+
 def label_ref(s: str) -> list[tuple]:
     return [groups(m) for m in A.RE_LABEL.finditer(s)]
 
@@ -562,6 +594,29 @@ def test_time_rows(text, values):
     assert [m.group() for m in A.RE_TIME.finditer(text)] == values  # the row tests what it says
     assert time_fast(text) == time_ref(text)
     assert bool(A.RE_TIME_HINT.search(text)) == bool(RE_TIME_HINT_REF.search(text))
+    for prose in (False, True):
+        assert A._normalise_times(text, prose) == normalise_ref(text, prose)
+
+
+NORMALISE_ROWS = [
+    # (text, its times, those of prose)
+    ("Quý I, quý II năm 2026", "2026-Q1;2026-Q2", "2026-Q1;2026-Q2"),
+    ("hoàn thành trước ngày 31/12/2025", "2025-12-31", "2025-12-31"),
+    ("theo Kế hoạch số 12-KH/TU, ngày 20/10/2025", "2025-10-20", ""),  # a cited document's date: history
+    ("Tháng 6/2021; 6 tháng đầu năm 2022; 6 tháng cuối năm 2023", "2021-06;2022-H1;2023-H2", "2021-06;2022-H1;2023-H2"),
+    ("Định kỳ 6 tháng/lần, hằng năm, hằng quý, mỗi tháng, thường xuyên", "half-yearly;yearly;quarterly;monthly;ongoing",
+     "half-yearly;yearly;quarterly;monthly;ongoing"),
+    ("giai đoạn 2025-2030, đến ngày 15/6", "2025/2030;--06-15", "--06-15"),  # in prose a deadline's lead
+    ("ngày 32/13 năm 2030", "2030", "2030"),  # no such day
+    ("Sở Y tế chủ trì", "", ""),
+]
+
+
+@pytest.mark.parametrize("text,times,prose_times", NORMALISE_ROWS, ids=[r[0][:30] for r in NORMALISE_ROWS])
+def test_normalise_times_rows(text, times, prose_times):
+    assert normalise_ref(text, False) == times and normalise_ref(text, True) == prose_times  # what the row says
+    assert A._normalise_times(text, False) == times
+    assert A._normalise_times(text, True) == prose_times
 
 
 KELVIN_ROWS = ["định \u212aỳ 6 tháng", "ĐỊNH \u212aỲ 06 THÁNG/LẦN"]
@@ -1111,6 +1166,13 @@ def test_time_matches_property(s):
 
 
 @MANY
+@given(fuzz(TIME_SEEDS + [r[0] for r in NORMALISE_ROWS], TIME_WORDS, without=TIME_KNOWN_BAD))
+def test_normalise_times_property(s):
+    for prose in (False, True):
+        assert A._normalise_times(s, prose) == normalise_ref(s, prose)
+
+
+@MANY
 @given(fuzz(TIME_SEEDS + [r[0] for r in HINT_ROWS], TIME_WORDS))
 def test_time_hint_property(s):
     assert bool(A.RE_TIME_HINT.search(s)) == bool(RE_TIME_HINT_REF.search(s))
@@ -1392,6 +1454,9 @@ def test_corpus_times(path):
         assert bool(A.RE_TIME_HINT.search(s)) == bool(RE_TIME_HINT_REF.search(s)), s
     for s in cells:
         assert time_fast(s) == time_ref(s), s
+    for s in cells + lines(doc.text):
+        for prose in (False, True):
+            assert A._normalise_times(s, prose) == normalise_ref(s, prose), s
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
