@@ -109,7 +109,7 @@ _RE_TIME_CAND = re.compile(
     r"|(?<=[nN][ăĂ])(?=[mM]\s+[mM]))"
     r"|(?P<at2>(?<=[qQ][uU][ýyÝY])(?=\s+[IiİıV])|(?<=[tT][hH][áÁ])(?=[nN][gG]\s)|(?<=[tT][hH][ưƯ])(?=[ờỜ][nN][gG]\s)"
     r"|(?<=[nN][gG][àÀ])(?=[yY]\s)))")
-# (by group number: a group's name is looked up in a new dict at each ``lastgroup``)
+# (by group number: ``lastindex`` is read without the name lookup of ``lastgroup``)
 _TIME_CAND_LEAD = {_RE_TIME_CAND.groupindex[f"at{k}"]: k for k in range(3)}
 
 
