@@ -24,6 +24,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 import regex
@@ -108,7 +109,8 @@ _RE_TIME_CAND = re.compile(
     r"|(?<=[nN][ăĂ])(?=[mM]\s+[mM]))"
     r"|(?P<at2>(?<=[qQ][uU][ýyÝY])(?=\s+[IiİıV])|(?<=[tT][hH][áÁ])(?=[nN][gG]\s)|(?<=[tT][hH][ưƯ])(?=[ờỜ][nN][gG]\s)"
     r"|(?<=[nN][gG][àÀ])(?=[yY]\s)))")
-_TIME_CAND_LEAD = {"at0": 0, "at1": 1, "at2": 2}
+# (by group number: ``lastindex`` is read without the name lookup of ``lastgroup``)
+_TIME_CAND_LEAD = {_RE_TIME_CAND.groupindex[f"at{k}"]: k for k in range(3)}
 
 
 def _finditer_at(pattern, candidates: re.Pattern, text: str, pos: int = 0, endpos: int | None = None,
@@ -134,7 +136,7 @@ def _time_matches(s: str):
     """``RE_TIME.finditer(s)``, trying the pattern only where a match can start."""
     last = 0
     match = RE_TIME.match
-    for i in sorted(c.start() - _TIME_CAND_LEAD[c.lastgroup] for c in _RE_TIME_CAND.finditer(s)):
+    for i in sorted(c.start() - _TIME_CAND_LEAD[c.lastindex] for c in _RE_TIME_CAND.finditer(s)):
         if i < last:
             continue
         m = match(s, i)
@@ -163,35 +165,42 @@ def _normalise_times_cached(s: str, prose: bool) -> str:
     return _normalise_times(s, prose)
 
 
+_TIME_GROUP = dict(RE_TIME.groupindex)
+_TIME_KINDS = tuple((_TIME_GROUP[kind], value) for kind, value in (
+    ("semi", "half-yearly"), ("yearly", "yearly"), ("quarterly", "quarterly"), ("monthly", "monthly"),
+    ("ongoing", "ongoing"), ("year", None)))
+
+
 def _normalise_times(s: str, prose: bool) -> str:
     if not RE_TIME_HINT.search(s):
         return ""
     out: list[str] = []
+    g = _TIME_GROUP  # groups by number: ``regex`` looks a name up in a new copy of its table at each call
     for m in _time_matches(s):
-        if prose and (m.group("date") or m.group("year") or m.group("range") or m.group("rday")):
+        group = m.group
+        if prose and (group(g["date"]) or group(g["year"]) or group(g["range"]) or group(g["rday"])):
             before = s[max(0, m.start() - 40) : m.start()]
             if RE_CITED.search(before) or not RE_DEADLINE_LEAD.search(before):
                 continue
-        if m.group("quarters"):
-            for q in RE_QUARTER.findall(m.group("quarters")):
-                out.append(f"{m.group('qy')}-Q{_ROMAN[q.upper()]}")
-        elif m.group("date"):
-            out.append(f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}")
-        elif m.group("month"):
-            out.append(f"{m.group('my')}-{int(m.group('mm')):02d}")
-        elif m.group("half"):
-            out.append(f"{m.group('hy')}-H{1 if m.group('hw').lower() == 'đầu' else 2}")
-        elif m.group("rday"):
-            d, mo = int(m.group("rd")), int(m.group("rm"))
+        if group(g["quarters"]):
+            for q in RE_QUARTER.findall(group(g["quarters"])):
+                out.append(f"{group(g['qy'])}-Q{_ROMAN[q.upper()]}")
+        elif group(g["date"]):
+            out.append(f"{group(g['y'])}-{int(group(g['m'])):02d}-{int(group(g['d'])):02d}")
+        elif group(g["month"]):
+            out.append(f"{group(g['my'])}-{int(group(g['mm'])):02d}")
+        elif group(g["half"]):
+            out.append(f"{group(g['hy'])}-H{1 if group(g['hw']).lower() == 'đầu' else 2}")
+        elif group(g["rday"]):
+            d, mo = int(group(g["rd"])), int(group(g["rm"]))
             if 1 <= d <= 31 and 1 <= mo <= 12:
                 out.append(f"--{mo:02d}-{d:02d}")
-        elif m.group("range"):
-            out.append(f"{m.group('ra')}/{m.group('rb')}")
+        elif group(g["range"]):
+            out.append(f"{group(g['ra'])}/{group(g['rb'])}")
         else:
-            for kind, value in (("semi", "half-yearly"), ("yearly", "yearly"), ("quarterly", "quarterly"),
-                                ("monthly", "monthly"), ("ongoing", "ongoing"), ("year", None)):
-                if m.group(kind):
-                    out.append(value or m.group())
+            for kind, value in _TIME_KINDS:
+                if group(kind):
+                    out.append(value or group())
                     break
     seen: list[str] = []
     for v in out:
@@ -260,6 +269,48 @@ def _same(a: str, b: str) -> bool:
 def _same_folded(fa: str, fb: str) -> bool:
     """:func:`_same` of two texts already folded and stripped."""
     return bool(fa) and (fa == fb or (len(fb) > 12 and fa.startswith(fb)) or (len(fa) > 12 and fb.startswith(fa)))
+
+
+# How much of a cell :func:`_folded_head` folds.
+_HEAD = 24
+
+
+def _folded_head(s: str) -> str:
+    """A prefix (maybe empty) of ``fold(s).strip(" .;,")``, folded from the first
+    ``_HEAD`` characters of ``s`` alone.
+
+    :func:`fold` maps character by character (lower case, marks dropped, then blanks
+    squeezed), so the fold of a head of ``s`` is a head of its fold; only a capital
+    sigma lower-cases by what follows it ("Σ" → "σ" or a final "ς"): with one in the
+    head nothing is claimed.  Stripped, the head stays a head of the stripped fold:
+    the leading " .;," it drops are those of the whole (unless it is only those,
+    then it is empty), and it ends on a character the whole keeps."""
+    head = s[:_HEAD]
+    return "" if "Σ" in head else fold(head).strip(" .;,")
+
+
+def _repeats(value: str, tasks: list[str], heads: list[str], folded: list[str | None]) -> bool:
+    """``any(_same(value, t) for t in tasks)``, ``heads`` the :func:`_folded_head` of
+    each task, ``folded`` its whole fold and strip once needed (None until then).
+
+    :func:`_same` holds only when one folded text starts the other, so they agree
+    over the length of the shorter, and their heads over the length of the shorter
+    head: a task whose head differs there is passed over, and most task cells (long
+    texts) are then never folded whole, nor is the value."""
+    hv = _folded_head(value)
+    fv = None
+    for i, ht in enumerate(heads):
+        j = min(len(hv), len(ht))
+        if hv[:j] != ht[:j]:
+            continue
+        if fv is None:
+            fv = fold(value).strip(" .;,")
+        ft = folded[i]
+        if ft is None:
+            ft = folded[i] = fold(tasks[i]).strip(" .;,")
+        if _same_folded(fv, ft):
+            return True
+    return False
 
 
 # "Phần thứ nhất", "Chương II", "Mục 3", "IV." — the label of a heading — is never a body.
@@ -349,14 +400,14 @@ def _table_assignments(doc: Document, ctx) -> list[Assignment]:
                 continue
             issues: list[str] = []
             task_values = [c.value for c in task_cells]
-            folded_tasks: list[str] | None = None  # folded once a role cell is compared
+            heads: list[str] | None = None  # folded once a role cell is compared
+            folded: list[str | None] = [None] * len(task_values)
 
             def repeats(value: str) -> bool:  # ``any(_same(value, t) for t in task_values)``
-                nonlocal folded_tasks
-                if folded_tasks is None:
-                    folded_tasks = [fold(t).strip(" .;,") for t in task_values]
-                fv = fold(value).strip(" .;,")
-                return any(_same_folded(fv, ft) for ft in folded_tasks)
+                nonlocal heads
+                if heads is None:
+                    heads = [_folded_head(t) for t in task_values]
+                return _repeats(value, task_values, heads, folded)
 
             roles: dict[str, tuple[Body, ...]] = {}
             for role in ("lead", "support"):
@@ -570,8 +621,11 @@ class _VerbIndex:
         # the mentions by start, with the furthest end reached so far: a position is inside
         # one if the last mention starting at or before it reaches past it
         spans = sorted(mentions)
-        self.mention_starts = [a for a, _ in spans]
-        self.mention_reach = list(accumulate((b for _, b in spans), max))
+        self.mention_starts = list(map(itemgetter(0), spans))
+        # (the mentions of a document do not overlap: their ends, already in order, are
+        # their reach, which a sort of a sorted list finds in one pass)
+        ends = list(map(itemgetter(1), spans))
+        self.mention_reach = ends if ends == sorted(ends) else list(accumulate(ends, max))
         self.scanned = bytearray(end)  # 1 where the verbs starting there are known
         self.verbs: list[tuple[int, int, str]] = []  # (start, end, verb), sorted
         self.starts: list[int] = []

@@ -28,6 +28,7 @@ Examples are derandomised; the file runs in about a quarter of a minute.
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -275,6 +276,38 @@ def time_fast(s: str) -> list[tuple]:
     return [groups(m) for m in A._time_matches(s)]
 
 
+def normalise_ref(s: str, prose: bool) -> str:
+    """``_normalise_times`` as first written: every match of RE_TIME, its groups read by name."""
+    out: list[str] = []
+    for m in A.RE_TIME.finditer(s):
+        if prose and (m.group("date") or m.group("year") or m.group("range") or m.group("rday")):
+            before = s[max(0, m.start() - 40) : m.start()]
+            if A.RE_CITED.search(before) or not A.RE_DEADLINE_LEAD.search(before):
+                continue
+        if m.group("quarters"):
+            for q in A.RE_QUARTER.findall(m.group("quarters")):
+                out.append(f"{m.group('qy')}-Q{A._ROMAN[q.upper()]}")
+        elif m.group("date"):
+            out.append(f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}")
+        elif m.group("month"):
+            out.append(f"{m.group('my')}-{int(m.group('mm')):02d}")
+        elif m.group("half"):
+            out.append(f"{m.group('hy')}-H{1 if m.group('hw').lower() == 'đầu' else 2}")
+        elif m.group("rday"):
+            d, mo = int(m.group("rd")), int(m.group("rm"))
+            if 1 <= d <= 31 and 1 <= mo <= 12:
+                out.append(f"--{mo:02d}-{d:02d}")
+        elif m.group("range"):
+            out.append(f"{m.group('ra')}/{m.group('rb')}")
+        else:
+            for kind, value in (("semi", "half-yearly"), ("yearly", "yearly"), ("quarterly", "quarterly"),
+                                ("monthly", "monthly"), ("ongoing", "ongoing"), ("year", None)):
+                if m.group(kind):
+                    out.append(value or m.group())
+                    break
+    return ";".join(dict.fromkeys(out))
+
+
 def label_ref(s: str) -> list[tuple]:
     return [groups(m) for m in A.RE_LABEL.finditer(s)]
 
@@ -460,6 +493,19 @@ def columns_ref(table) -> dict[str, list[int]]:
     return cols
 
 
+def repeats_ref(value: str, tasks: list[str]) -> bool:
+    """Does a role cell repeat a task cell, each folded whole."""
+    return any(A._same(value, t) for t in tasks)
+
+
+def repeats_fast(value: str, tasks: list[str]) -> bool:
+    return A._repeats(value, tasks, [A._folded_head(t) for t in tasks], [None] * len(tasks))
+
+
+def folded_ref(s: str) -> str:
+    return A.fold(s).strip(" .;,")
+
+
 def table_of(columns) -> Table:
     return Table(id="t", start=0, end=0, text="", columns=tuple(columns), header_rows=1, rows=(), segments=1)
 
@@ -548,6 +594,29 @@ def test_time_rows(text, values):
     assert [m.group() for m in A.RE_TIME.finditer(text)] == values  # the row tests what it says
     assert time_fast(text) == time_ref(text)
     assert bool(A.RE_TIME_HINT.search(text)) == bool(RE_TIME_HINT_REF.search(text))
+    for prose in (False, True):
+        assert A._normalise_times(text, prose) == normalise_ref(text, prose)
+
+
+NORMALISE_ROWS = [
+    # (text, its times, those of prose)
+    ("Quý I, quý II năm 2026", "2026-Q1;2026-Q2", "2026-Q1;2026-Q2"),
+    ("hoàn thành trước ngày 31/12/2025", "2025-12-31", "2025-12-31"),
+    ("theo Kế hoạch số 12-KH/TU, ngày 20/10/2025", "2025-10-20", ""),  # a cited document's date: history
+    ("Tháng 6/2021; 6 tháng đầu năm 2022; 6 tháng cuối năm 2023", "2021-06;2022-H1;2023-H2", "2021-06;2022-H1;2023-H2"),
+    ("Định kỳ 6 tháng/lần, hằng năm, hằng quý, mỗi tháng, thường xuyên", "half-yearly;yearly;quarterly;monthly;ongoing",
+     "half-yearly;yearly;quarterly;monthly;ongoing"),
+    ("giai đoạn 2025-2030, đến ngày 15/6", "2025/2030;--06-15", "--06-15"),  # in prose a deadline's lead
+    ("ngày 32/13 năm 2030", "2030", "2030"),  # no such day
+    ("Sở Y tế chủ trì", "", ""),
+]
+
+
+@pytest.mark.parametrize("text,times,prose_times", NORMALISE_ROWS, ids=[r[0][:30] for r in NORMALISE_ROWS])
+def test_normalise_times_rows(text, times, prose_times):
+    assert normalise_ref(text, False) == times and normalise_ref(text, True) == prose_times  # what the row says
+    assert A._normalise_times(text, False) == times
+    assert A._normalise_times(text, True) == prose_times
 
 
 KELVIN_ROWS = ["định \u212aỳ 6 tháng", "ĐỊNH \u212aỲ 06 THÁNG/LẦN"]
@@ -660,6 +729,8 @@ VERB_ROWS = [
     # (text, body mentions, verbs found)
     ("Sở Y tế chủ trì, phối hợp với Sở Tư pháp", [], ["chủ trì", "phối hợp"]),
     ("Sở Y tế chủ trì, phối hợp với Sở Tư pháp", [(8, 15)], ["phối hợp"]),
+    ("Sở Y tế chủ trì, phối hợp với Sở Tư pháp", [(0, 20), (8, 10)], []),  # a mention inside another
+    ("Sở Y tế chủ trì, phối hợp với Sở Tư pháp", [(8, 10), (0, 20)], []),
     ("xây dựng chương trình, thành lập các tổ chức", [], ["xây dựng"]),
     ("tổ chức hội nghị; lập kế hoạch; trình", [], ["tổ chức", "lập", "trình"]),
     ("chủ  trì\ntham\tmưu", [], ["chủ  trì", "tham\tmưu"]),
@@ -667,6 +738,25 @@ VERB_ROWS = [
     ("chủ trìa; xtham mưu; quản lýx", [], []),
     ("", [], []),
 ]
+
+
+# (mentions, the furthest end reached by those starting up to each, in start order)
+REACH_ROWS = [
+    ([], []),
+    ([(0, 5), (7, 9), (9, 12)], [5, 9, 12]),  # apart, as a document's are
+    ([(7, 9), (0, 5)], [5, 9]),
+    ([(0, 20), (8, 10), (12, 30)], [20, 20, 30]),  # one inside another: its end is not the reach
+    ([(0, 5), (0, 3)], [3, 5]),
+]
+
+
+@pytest.mark.parametrize("mentions,reach", REACH_ROWS, ids=[repr(r[0]) for r in REACH_ROWS])
+def test_verb_index_mention_reach_rows(mentions, reach):
+    spans = sorted(mentions)
+    assert list(accumulate((b for _, b in spans), max)) == reach  # the plain running maximum
+    index = A._VerbIndex("x" * 40, 40, list(mentions))
+    assert index.mention_reach == reach
+    assert index.mention_starts == [a for a, _ in spans]
 
 
 @pytest.mark.parametrize("text,mentions,found", VERB_ROWS, ids=[f"{r[0][:30]}-{len(r[1])}" for r in VERB_ROWS])
@@ -918,6 +1008,40 @@ def test_columns_rows(columns, cols):
     assert A._columns(table_of(columns)) == cols
 
 
+SIGMA = "\u03a3"  # the capital sigma: "σ", or a final "ς", as what follows it says
+# (value, task cells, does the value repeat one: ``any(_same(value, t) for t in tasks)``)
+REPEAT_ROWS = [
+    ("Tổ chức tuyên truyền", ["Tổ chức tuyên truyền."], True),
+    ("TỔ CHỨC TUYÊN TRUYỀN về chuyển đổi số", ["Tổ chức  tuyên truyền"], True),  # the task starts the value
+    ("Tổ chức tuyên truyền", ["Tổ chức tuyên truyền về chuyển đổi số"], True),  # the value starts the task
+    ("Uỷ ban nhân dân tỉnh", ["Ủy ban nhân dân tỉnh"], True),
+    ("Sở Y tế", ["Nội dung", "Sở Y tế"], True),
+    (" .;, Sở Y tế", ["Sở Y tế;"], True),
+    ("." * 30 + "Sở Y tế", ["Sở Y tế"], True),  # the value's head is all dots: folded whole
+    ("Sở Y tế", ["Sở Y tế", "." * 30], True),
+    ("x" * 22 + "Ο" + SIGMA + "Α", ["x" * 22 + "οσα"], True),  # "Σ" cut at the head's end would read final
+    (DOTTED_I + "stanbul, kế hoạch dài", ["i\u0307stanbul, kế hoạch dài"], True),
+    ("Xây dựng kế hoạch triển khai thực hiện đề án", ["Xây dựng kế hoạch triển khai"], True),
+    # must not match
+    ("Sở Y tế", ["Sở Y tế chủ trì"], False),  # 12 letters or fewer: only equal
+    ("Sở Y tế", ["Tổ chức tuyên truyền"], False),
+    ("Xây dựng kế hoạch triển khai thực hiện A", ["Xây dựng kế hoạch triển khai thực hiện B"], False),  # heads alike
+    ("", ["Sở Y tế"], False),
+    ("...", ["..."], False),
+    ("Sở Y tế", [], False),
+    ("ΟΔΟ" + SIGMA, ["οδοσ"], False),  # a final sigma
+    ("Tổ chức tuyên truyền", ["Tổ chức tuyển dụng"], False),
+]
+
+
+@pytest.mark.parametrize("value,tasks,same", REPEAT_ROWS, ids=[r[0][:30] or "empty" for r in REPEAT_ROWS])
+def test_repeats_rows(value, tasks, same):
+    assert repeats_ref(value, tasks) == same  # the row says what the reference says
+    assert repeats_fast(value, tasks) == same
+    for t in [value, *tasks]:
+        assert folded_ref(t).startswith(A._folded_head(t)), t
+
+
 @pytest.mark.parametrize("text,n,more", [("a b c", 2, True), ("a b", 2, False), ("a  b\n c", 2, True), ("", 0, False),
                                          (" a ", 0, True), ("a" * 50, 3, False), ("a " * 31, 30, True),
                                          ("a " * 30, 30, False)])
@@ -1039,6 +1163,13 @@ TIME_SEEDS = [r[0] for r in TIME_ROWS] + KELVIN_ROWS
 @given(fuzz(TIME_SEEDS, TIME_WORDS, without=TIME_KNOWN_BAD))
 def test_time_matches_property(s):
     assert time_fast(s) == time_ref(s)
+
+
+@MANY
+@given(fuzz(TIME_SEEDS + [r[0] for r in NORMALISE_ROWS], TIME_WORDS, without=TIME_KNOWN_BAD))
+def test_normalise_times_property(s):
+    for prose in (False, True):
+        assert A._normalise_times(s, prose) == normalise_ref(s, prose)
 
 
 @MANY
@@ -1199,6 +1330,35 @@ def test_more_words_than_property(s, n):
     assert A._more_words_than(s, n) == (len(s.split()) > n)
 
 
+REPEAT_PIECES = (" ", "  ", ".", ";", ",", "\n", SIGMA, "σ", "ς", "Α", DOTTED_I, "i\u0307", "\u0301", "Ủy", "Uỷ", "đ",
+                 "Đ", "Sở Y tế", "Tổ chức tuyên truyền", "kế hoạch", "x" * 10)
+
+
+@st.composite
+def repeat_cases(draw) -> tuple[str, list[str]]:
+    """A value and task cells, some of them the value edited (or cut, or run on)."""
+    value = draw(st.one_of(texts(REPEAT_PIECES, max_atoms=30), phrases([r[0] for r in REPEAT_ROWS], REPEAT_PIECES)))
+    tasks = []
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            tasks.append(draw(texts(REPEAT_PIECES, max_atoms=30)))
+        else:
+            cut = draw(st.integers(0, len(value)))
+            edited = draw(variant([value or " "], REPEAT_PIECES))
+            tasks.append(value[:cut] if kind == 1 else edited if kind == 2 else value + draw(texts(REPEAT_PIECES, 6)))
+    return value, tasks
+
+
+@MANY
+@given(repeat_cases())
+def test_repeats_property(case):
+    value, tasks = case
+    assert repeats_fast(value, tasks) == repeats_ref(value, tasks)
+    for t in [value, *tasks]:
+        assert folded_ref(t).startswith(A._folded_head(t)), t
+
+
 COLUMN_WORDS = ("Nội dung", "nhiệm vụ", "Cơ quan chủ trì", "Đơn vị thực hiện", "CHỊU TRÁCH NHIỆM", "phối hợp",
                 "Tham gia", "Sản phẩm", "Kết quả đầu ra", "kết quả", "Thời gian bắt đầu", "Thời gian thực hiện",
                 "Thời gian hoàn thành", "thời hạn", "Tiến độ", "Chương trình", "Hoạt động", "Tên", "TT", "Ghi chú",
@@ -1294,6 +1454,9 @@ def test_corpus_times(path):
         assert bool(A.RE_TIME_HINT.search(s)) == bool(RE_TIME_HINT_REF.search(s)), s
     for s in cells:
         assert time_fast(s) == time_ref(s), s
+    for s in cells + lines(doc.text):
+        for prose in (False, True):
+            assert A._normalise_times(s, prose) == normalise_ref(s, prose), s
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
@@ -1436,6 +1599,23 @@ def test_corpus_paren_remarks_list_commas_and_columns(path):
         assert A._columns(t) == columns_ref(t), t.columns
 
 
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_corpus_repeats(path):
+    """Every cell of every table against the task cells of its row, and against every cell of it."""
+    doc = corpus_doc(path)
+    n = 0
+    for t in doc.tables:
+        cols = A._columns(t)
+        for row in t.rows:
+            values = [c.value for c in row.cells]
+            tasks = [row.cells[j].value for j in cols["task"] if j < len(row.cells)]
+            for v in values:
+                assert repeats_fast(v, tasks) == repeats_ref(v, tasks), v
+                assert repeats_fast(v, values) == repeats_ref(v, values), v
+                n += 1
+    assert n or not doc.tables
+
+
 # ---------------------------------------------------------------- all at once
 
 
@@ -1473,6 +1653,7 @@ SLOW = {
     "_more_words_than": lambda s, n: len(s.split()) > n,
     "_names_any": lambda low, alts: any(all(k in low for k in kws) for kws in alts),
     "_columns": columns_ref,
+    "_repeats": lambda value, tasks, heads, folded: repeats_ref(value, tasks),
     "_duty_section": lambda sec, by_id, memo: duty_ref(sec, by_id),
     "_no_duty_section": lambda sec, by_id, memo: A._states_no_duties(titles_of(sec, by_id)),
     "RE_PAREN_REMARK": RE_PAREN_REMARK_REF,
