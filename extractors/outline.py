@@ -20,13 +20,11 @@ plain      a markdown heading or bold line ``## KẾT QUẢ``
 """
 from __future__ import annotations
 
-from dataclasses import fields
-from typing import Callable
 
 import regex
 
 from .normalize import Normalized
-from .records import Section
+from .records import Section, record_maker
 
 RANKS = ("part", "chapter", "article", "roman", "arabic", "arabic2", "arabic3", "paren", "letter", "plain")
 RANK = {name: i for i, name in enumerate(RANKS)}
@@ -182,41 +180,11 @@ def find_sections(norm: Normalized) -> tuple[list[Section], list[int]]:
 SECTION_FIELDS = ("id", "label", "title", "level", "path", "start", "end", "text", "body_end", "parent")
 
 
-def _section_maker() -> Callable[..., Section]:
-    """``Section(id, label, title, level, path, start, end, text, body_end, parent)``,
-    without the frozen ``__init__``.
-
-    The frozen dataclass's ``__init__`` sets each of the ten fields with an
-    ``object.__setattr__`` call, on every heading (a hundred in a long
-    document); the slots are filled here with their own descriptors, about
-    twice as fast.  All ten are passed, and ``Section`` has no
-    ``__post_init__``: tests/extractors/test_outline_fast_paths.py checks that
-    the sections equal ``Section(...)``'s.
-    """
-    if tuple(f.name for f in fields(Section)) != SECTION_FIELDS or hasattr(Section, "__post_init__"):
-        return Section  # the record changed: build sections the plain way
-    new = object.__new__
-    set_id, set_label, set_title, set_level, set_path, set_start, set_end, set_text, set_body_end, set_parent = (
-        getattr(Section, f).__set__ for f in SECTION_FIELDS)
-
-    def make(id, label, title, level, path, start, end, text, body_end, parent):
-        sec = new(Section)
-        set_id(sec, id)
-        set_label(sec, label)
-        set_title(sec, title)
-        set_level(sec, level)
-        set_path(sec, path)
-        set_start(sec, start)
-        set_end(sec, end)
-        set_text(sec, text)
-        set_body_end(sec, body_end)
-        set_parent(sec, parent)
-        return sec
-
-    return make
-
-
-_new_section = _section_maker()
+# ``Section(id, label, title, level, path, start, end, text, body_end, parent)`` without the
+# frozen ``__init__``, on every heading (a hundred in a long document); all ten fields are
+# passed in SECTION_FIELDS' order (tests/extractors/test_outline_fast_paths.py checks that
+# the sections equal ``Section(...)``'s).
+_new_section = record_maker(Section)
 
 
 def _raw_full_line(raw: str, lo: int, hi: int) -> str:

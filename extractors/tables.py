@@ -16,7 +16,7 @@ from typing import Callable
 import regex
 
 from .normalize import Normalized
-from .records import Cell, Record
+from .records import Cell, Record, record_maker
 
 RE_NUMBER = regex.compile(r"^[<>≤≥]?\s*(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*%?$")
 MAX_HEADER_ROWS = 4
@@ -80,28 +80,9 @@ class Table(Record):
 ROW_FIELDS = ("index", "start", "end", "text", "cells", "continues")
 
 
-def _row_maker() -> Callable[..., Row]:
-    """``Row(index, start, end, text, cells, continues)`` without the frozen ``__init__``
-    (the slots filled through their descriptors, as for cells below)."""
-    if tuple(f.name for f in fields(Row)) != ROW_FIELDS or hasattr(Row, "__post_init__"):
-        return Row  # the record changed: build rows the plain way
-    new = object.__new__
-    set_index, set_start, set_end, set_text, set_cells, set_continues = (getattr(Row, f).__set__ for f in ROW_FIELDS)
-
-    def make(index, start, end, text, cells, continues):
-        row = new(Row)
-        set_index(row, index)
-        set_start(row, start)
-        set_end(row, end)
-        set_text(row, text)
-        set_cells(row, cells)
-        set_continues(row, continues)
-        return row
-
-    return make
-
-
-_new_row = _row_maker()
+# ``Row(index, start, end, text, cells, continues)`` without the frozen ``__init__``
+# (fields in ROW_FIELDS' order).
+_new_row = record_maker(Row)
 
 
 CELL_FIELDS = ("row", "col", "start", "end", "text", "value", "number")

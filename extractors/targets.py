@@ -30,14 +30,14 @@ import csv
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import regex
 
 from .document import Document
-from .records import Record
+from .records import Record, record_maker
 from .tables import parse_vn_number
 
 DATA = Path(__file__).parent / "data"
@@ -68,19 +68,9 @@ class Target(Record):
     source: str = "prose"  # "prose" | "table"
 
 
-# The slot setters of Target's fields, in field order.  A frozen dataclass's __init__
-# sets each field through ``object.__setattr__`` (a global and an attribute lookup,
-# then a call, per field); setting the slots directly makes the same record (same
-# field values, the same objects) in half the time.
-_TARGET_SLOTS = tuple(getattr(Target, f.name).__set__ for f in fields(Target))
-
-
-def _new_target(*values) -> Target:
-    """``Target(*values)`` (every field given, in field order), made by setting its slots."""
-    t = object.__new__(Target)
-    for set_slot, value in zip(_TARGET_SLOTS, values, strict=True):
-        set_slot(t, value)
-    return t
+# ``Target(*values)`` (every field given, in field order) made by setting its slots
+# (see records.record_maker).
+_new_target = record_maker(Target)
 
 
 # --- tone-insensitive folding (same length, so positions carry over) ---------

@@ -278,3 +278,30 @@ def test_records_to_dicts_rows(items):
     assert type(got) is list
     if DEADLINE in items:
         assert got[items.index(DEADLINE)]["from"] == "2030-10-01" and "from_" not in got[items.index(DEADLINE)]
+
+
+# ---------------------------------------------------------------- record_maker
+
+@pytest.mark.parametrize("record", [r for r, _ in ROWS] + [DEADLINE, Empty(), Leaf(1, [2])],
+                         ids=lambda r: type(r).__name__)
+def test_record_maker_makes_the_dataclass_record(record):
+    values = [getattr(record, f.name) for f in dataclasses.fields(record)]
+    make = R.record_maker(type(record))
+    made = make(*values)
+    assert type(made) is type(record) and made == record and same(made.to_dict(), record.to_dict())
+    with pytest.raises(ValueError):
+        make(*values, None)  # an extra value, like a missing one, is an error, not a record
+    if values:  # still frozen
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(made, dataclasses.fields(made)[0].name, values[0])
+
+
+def test_record_maker_leaves_a_class_with_post_init_its_constructor():
+    @dataclass(frozen=True, slots=True)
+    class Checked(Record):
+        a: int
+
+        def __post_init__(self):
+            assert self.a >= 0
+
+    assert R.record_maker(Checked) is Checked
