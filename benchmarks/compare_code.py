@@ -17,12 +17,19 @@ from git into a temporary folder and imported as ``extractors_old`` and
 
 Caches shared across documents warm up over the rounds in both versions; the
 first round's figure is printed apart for that reason.
+
+Both versions run from their Python source (``VNPOLICY_PURE_PYTHON``): the
+comparison is of the code.  ``--compiled`` runs the working tree as installed,
+with its compiled modules (setup.py), which measures what compiling gains:
+
+    python benchmarks/compare_code.py HEAD --compiled
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import io
+import os
 import re
 import subprocess
 import sys
@@ -56,7 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="folder of .txt files (default: the benchmark's 1,000)")
     ap.add_argument("--docs", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--compiled", action="store_true",
+                    help="run the working tree with its compiled extractors (default: from source, as the old one)")
     args = ap.parse_args(argv)
+    if not args.compiled:
+        os.environ["VNPOLICY_PURE_PYTHON"] = "1"  # read when extractors is first imported, below
     files = sorted(Path(args.corpus).glob("*.txt"))[: args.docs]
     if not files:
         ap.error(f"no .txt files in {args.corpus} (make bench generates the default corpus)")

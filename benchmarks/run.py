@@ -44,7 +44,11 @@ FLOOR_RERUN_RATIO = 0.05
 
 CHILD = r"""
 import json, resource, sys, time
+from pathlib import Path
+import extractors
 from pipeline.runner import run
+# the extractor modules run compiled (setup.py; none from an older checkout or a pure install)
+compiled = sorted(getattr(extractors, "usable_compiled", lambda _: ((), ()))(Path(extractors.__file__).parent)[0])
 args = json.loads(sys.argv[1])
 t = time.perf_counter()
 error = None
@@ -56,7 +60,7 @@ except Exception as exc:  # a corpus stage under construction must not hide the 
 seconds = time.perf_counter() - t
 ru_self = resource.getrusage(resource.RUSAGE_SELF)
 ru_children = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"seconds": seconds, "error": error,
+print(json.dumps({"seconds": seconds, "error": error, "compiled": compiled,
                   "maxrss_self": ru_self.ru_maxrss * 1024, "maxrss_children": ru_children.ru_maxrss * 1024,
                   "cpu_self": ru_self.ru_utime + ru_self.ru_stime,
                   "cpu_children": ru_children.ru_utime + ru_children.ru_stime}))
@@ -118,7 +122,7 @@ def snapshot(base: Path) -> Path:
     code = base / "code"
     shutil.rmtree(code, ignore_errors=True)
     for pkg in ("extractors", "pipeline"):
-        shutil.copytree(ROOT / pkg, code / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(ROOT / pkg, code / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.c"))
     return code
 
 
@@ -168,6 +172,7 @@ def measure(n: int, base: Path, workers: int, seed: int, reruns: bool, code: Pat
         # seconds into the run, and each process's MB at that moment: where the peak came from
         "peak_at_seconds": first.get("peak_at"), "peak_processes_mb": first.get("peak_parts_mb"),
         "counts": m.get("counts", {}),
+        "compiled_extractors": first.get("compiled"),
         "error": first["error"] or (None if m.get("counts", {}).get("ok") else "no document was processed"),
     }
     if reruns:

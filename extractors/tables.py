@@ -96,7 +96,7 @@ def _cells(norm: Normalized, r: int, line: "_Line") -> list[Cell]:
         b = a + len(part)
         value = part.strip()
         if b <= a:
-            lo, hi, raw_text = *norm.raw_span(a, a), ""
+            (lo, hi), raw_text = norm.raw_span(a, a), ""
         else:
             lo, hi, raw_text = norm.evidence(a, b)
         # ``value`` is stripped already: parse it without parse_vn_number's strip
