@@ -83,7 +83,9 @@ def extensions() -> list[Extension]:
     try:
         from Cython.Build import cythonize
 
-        modules = [Extension(f"extractors.{m}", [f"extractors/{m}.py"], optional=True) for m in COMPILED]
+        # Cython's helpers that a module does not call are not worth a warning
+        modules = [Extension(f"extractors.{m}", [f"extractors/{m}.py"], optional=True,
+                             extra_compile_args=["-Wno-unused-function"]) for m in COMPILED]
         return cythonize(modules, compiler_directives=DIRECTIVES, nthreads=os.cpu_count() or 1, quiet=True)
     except Exception as exc:  # no Cython, or a module it cannot translate: plain Python
         warnings.warn(f"extractors are not compiled ({type(exc).__name__}: {exc}); installing plain Python")
