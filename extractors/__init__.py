@@ -26,6 +26,11 @@ SUMS = "_compiled.sums"  # "<sha256 of the source>  <module>.py" per line, as sh
 PURE_ENV = "VNPOLICY_PURE_PYTHON"
 
 
+def sources_asked(environ=os.environ) -> bool:
+    """``VNPOLICY_PURE_PYTHON`` is set (to anything but ``0``): import every module from source."""
+    return environ.get(PURE_ENV, "") not in ("", "0")
+
+
 def compiled_file(folder: Path, name: str) -> Path | None:
     """The compiled module ``name`` in ``folder`` (``deadlines.cpython-311-….so``), if any."""
     for suffix in EXTENSION_SUFFIXES:
@@ -62,8 +67,7 @@ def usable_compiled(folder: Path, environ=os.environ) -> tuple[set[str], set[str
 
     With ``VNPOLICY_PURE_PYTHON`` set, every compiled module counts as stale.
     """
-    pure = environ.get(PURE_ENV, "") not in ("", "0")
-    sums = {} if pure else read_sums(folder)
+    sums = {} if sources_asked(environ) else read_sums(folder)
     fresh, stale = set(), set()
     for path in folder.iterdir():
         name, dot, suffix = path.name.partition(".")
@@ -124,8 +128,7 @@ def _install() -> None:
     folder = Path(__file__).resolve().parent
     fresh, stale = usable_compiled(folder)
     if (fresh or stale) and not any(isinstance(f, _Finder) and f.package == __name__ for f in sys.meta_path):
-        pure = os.environ.get(PURE_ENV, "") not in ("", "0")
-        sys.meta_path.insert(0, _Finder(__name__, folder, fresh, stale, warn=not pure))
+        sys.meta_path.insert(0, _Finder(__name__, folder, fresh, stale, warn=not sources_asked()))
 
 
 _install()
