@@ -3,7 +3,7 @@ extractor modules with Cython, where it can.
 
 The modules stay plain Python, unchanged: Cython translates each ``.py`` to C as
 it is (no type declarations; annotations are not enforced), and the records
-come out byte-identical, with about 7 % less CPU per document (benchmarks/README.md).
+come out byte-identical, with 4–8 % less CPU per document (benchmarks/README.md).
 Each module compiled is recorded with its source's sha256 in
 ``extractors/_compiled.sums``: a module whose source changed since is imported
 from its source (``extractors/__init__.py``).

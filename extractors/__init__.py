@@ -2,7 +2,7 @@
 
 The modules are plain Python.  The install also compiles the busiest of them
 with Cython (``setup.py``): the same source, unchanged, run as C, which takes
-about 7 % less CPU with byte-identical records.  A compiled module is used only
+4–8 % less CPU with byte-identical records.  A compiled module is used only
 while its source is the one it was compiled from (``_compiled.sums``, written
 by the build); a module edited since is imported from its source, with a
 warning, until ``make compile`` builds it again.  ``VNPOLICY_PURE_PYTHON=1``
