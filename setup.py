@@ -48,14 +48,14 @@ class BuildExt(build_ext):
         self._built: dict[str, str] = {}  # module → sha256 of its source
         self._lock = threading.Lock()
         super().run()
-        inplace = self.inplace
-        for name, digest in self._built.items():
-            self.inplace = False
-            folders = {Path(self.get_ext_fullpath(name)).parent}  # build/lib…/extractors
-            self.inplace = inplace
-            folders.add(Path(self.get_ext_fullpath(name)).parent)  # beside the source, in place
-            for folder in folders:
-                _record(folder, name.rpartition(".")[2] + ".py", digest)
+        for root in [Path(self.build_lib), *([HERE] if self.inplace else [])]:
+            by_folder: dict[Path, dict[str, str]] = {}
+            for name, digest in self._built.items():
+                *package, module = name.split(".")
+                by_folder.setdefault(root.joinpath(*package), {})[f"{module}.py"] = digest
+            for folder, digests in by_folder.items():
+                if folder.is_dir():
+                    _record(folder, digests)
 
     def build_extension(self, ext: Extension) -> None:
         source = HERE / (ext.name.replace(".", "/") + ".py")
@@ -65,15 +65,15 @@ class BuildExt(build_ext):
             self._built[ext.name] = digest
 
 
-def _record(folder: Path, source: str, digest: str) -> None:
-    """Set ``source``'s line of ``folder/_compiled.sums`` (sha256sum's format)."""
+def _record(folder: Path, digests: dict[str, str]) -> None:
+    """Set these sources' lines of ``folder/_compiled.sums`` (sha256sum's format), keeping the others."""
     path = folder / SUMS
     try:
         lines = path.read_text(encoding="ascii").splitlines()
     except OSError:
         lines = []
-    sums = dict(reversed(line.split("  ", 1)) for line in lines if "  " in line)
-    sums[source] = digest
+    sums = {file: digest for digest, _, file in (line.partition("  ") for line in lines) if file}
+    sums.update(digests)
     path.write_text("".join(f"{d}  {f}\n" for f, d in sorted(sums.items())), encoding="ascii")
 
 

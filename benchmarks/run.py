@@ -47,8 +47,8 @@ import json, resource, sys, time
 from pathlib import Path
 import extractors
 from pipeline.runner import run
-# the extractor modules run compiled (setup.py; none from an older checkout or a pure install)
-compiled = sorted(getattr(extractors, "usable_compiled", lambda _: ((), ()))(Path(extractors.__file__).parent)[0])
+# the extractor modules that run compiled (setup.py; none in a plain-Python install)
+compiled = sorted(extractors.usable_compiled(Path(extractors.__file__).parent)[0])
 args = json.loads(sys.argv[1])
 t = time.perf_counter()
 error = None
